@@ -1,0 +1,249 @@
+import { z } from 'zod';
+
+/**
+ * Environment → typed configuration, parsed once at start.
+ * Every problem is reported at once (ConfigError.problems); a channel whose credentials are
+ * absent is simply off (see `channelStatus`).
+ */
+
+const optionalString = z
+  .string()
+  .transform((v) => v.trim())
+  .pipe(z.string())
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : v));
+
+const optionalUrl = optionalString.pipe(z.url().optional());
+
+const boolString = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? fallback : v === 'true' || v === '1' || v === 'yes'));
+
+const intString = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? String(fallback) : v.trim()))
+    .pipe(z.coerce.number<string>().int().min(min).max(max));
+
+const color = (fallback: string) =>
+  optionalString.pipe(
+    z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, 'debe ser un color hexadecimal como #691C32')
+      .optional()
+      .transform((v) => v ?? fallback),
+  );
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('es-MX', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `BUSINESS_HOURS`: "lun-vie 08:00-18:00; sab 09:00-13:00". Parsed and checked here, applied by later issues. */
+const BUSINESS_HOURS_RE =
+  /^\s*(lun|mar|mie|jue|vie|sab|dom)(-(lun|mar|mie|jue|vie|sab|dom))?\s+\d{2}:\d{2}-\d{2}:\d{2}\s*(;\s*(lun|mar|mie|jue|vie|sab|dom)(-(lun|mar|mie|jue|vie|sab|dom))?\s+\d{2}:\d{2}-\d{2}:\d{2}\s*)*;?\s*$/i;
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+  PORT: intString(3978, 0, 65535),
+  HOST: optionalString,
+  DATA_DIR: optionalString.transform((v) => v ?? './data'),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'debe empezar con postgres:// o postgresql://')
+      .optional(),
+  ),
+  DATABASE_POOL_MAX: intString(10, 1, 200),
+  PUBLIC_BASE_URL: optionalUrl,
+  TZ: optionalString
+    .transform((v) => v ?? 'America/Mexico_City')
+    .refine(isValidTimeZone, 'zona horaria desconocida (use por ejemplo America/Mexico_City)'),
+  BOT_NAME: optionalString.transform((v) => v ?? 'Ventanilla'),
+  ORG_NAME: optionalString.transform((v) => v ?? 'Centro de Atención a Usuarios'),
+  ORG_PRIMARY_COLOR: color('#691C32'),
+  ORG_ACCENT_COLOR: color('#BC955C'),
+  ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
+  ADMIN_PASSWORD: optionalString.pipe(z.string().min(12, 'debe tener al menos 12 caracteres').optional()),
+  SECRET_KEY: optionalString.pipe(z.string().min(32, 'debe tener al menos 32 caracteres').optional()),
+  DIRECTLINE_SECRET: optionalString.pipe(z.string().min(24, 'debe tener al menos 24 caracteres').optional()),
+  DIRECTLINE_TOKEN_TTL_SECONDS: intString(1800, 60, 86400),
+  DIRECTLINE_RATE_PER_MINUTE: intString(120, 1, 100000),
+  WEBCHAT_ANONYMOUS: boolString(true),
+  BODY_LIMIT_BYTES: intString(256 * 1024, 1024, 50 * 1024 * 1024),
+  TWILIO_ACCOUNT_SID: optionalString,
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_PHONE_NUMBER: optionalString,
+  TWILIO_API_BASE_URL: optionalUrl,
+  MicrosoftAppId: optionalString,
+  MicrosoftAppPassword: optionalString,
+  MicrosoftAppTenantId: optionalString,
+  MicrosoftAppType: optionalString.pipe(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional()),
+  SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'debe empezar con smtp:// o smtps://').optional()),
+  SMTP_FROM: optionalString,
+  IMAP_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^imaps?:\/\/[^,]+(,\s*imaps?:\/\/[^,]+)*$/, 'debe ser una o más URL imap:// o imaps:// separadas por comas')
+      .optional(),
+  ),
+  FACEBOOK_APP_SECRET: optionalString,
+  FACEBOOK_VERIFY_TOKEN: optionalString,
+  FACEBOOK_PAGE_ACCESS_TOKEN: optionalString,
+  FACEBOOK_GRAPH_BASE_URL: optionalUrl,
+  X_CONSUMER_SECRET: optionalString,
+  X_ACCESS_TOKEN: optionalString,
+  X_API_BASE_URL: optionalUrl,
+  BUSINESS_HOURS: optionalString.refine(
+    (v) => v === undefined || BUSINESS_HOURS_RE.test(v),
+    'formato esperado: "lun-vie 08:00-18:00; sab 09:00-13:00"',
+  ),
+});
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+export interface Config {
+  env: NodeEnv;
+  logLevel: string;
+  port: number;
+  host: string | undefined;
+  dataDir: string;
+  database: { url: string | undefined; poolMax: number };
+  publicBaseUrl: string | undefined;
+  tz: string;
+  bot: { name: string; orgName: string; primaryColor: string; accentColor: string };
+  admin: { email: string | undefined; password: string | undefined };
+  secretKey: string | undefined;
+  directLine: {
+    secret: string | undefined;
+    tokenTtlSeconds: number;
+    ratePerMinute: number;
+    anonymousWebChat: boolean;
+  };
+  http: { bodyLimitBytes: number };
+  botFramework: { appId: string | undefined; appPassword: string | undefined; tenantId: string | undefined; appType: string | undefined };
+  twilio: { accountSid: string; authToken: string; phoneNumber: string | undefined; apiBaseUrl: string | undefined } | null;
+  smtp: { url: string; from: string | undefined } | null;
+  imap: { urls: string[] } | null;
+  facebook: { appSecret: string; verifyToken: string; pageAccessToken: string; graphBaseUrl: string | undefined } | null;
+  x: { consumerSecret: string; accessToken: string; apiBaseUrl: string | undefined } | null;
+  businessHours: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuración inválida:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment. Throws ConfigError listing every invalid variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(entorno)'}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  // Half-configured channels are a mistake worth stopping for, not a silent "off".
+  const pairs: Array<[string, string | undefined, string, string | undefined]> = [
+    ['TWILIO_ACCOUNT_SID', e.TWILIO_ACCOUNT_SID, 'TWILIO_AUTH_TOKEN', e.TWILIO_AUTH_TOKEN],
+    ['MicrosoftAppId', e.MicrosoftAppId, 'MicrosoftAppPassword', e.MicrosoftAppPassword],
+    ['FACEBOOK_APP_SECRET', e.FACEBOOK_APP_SECRET, 'FACEBOOK_PAGE_ACCESS_TOKEN', e.FACEBOOK_PAGE_ACCESS_TOKEN],
+    ['FACEBOOK_APP_SECRET', e.FACEBOOK_APP_SECRET, 'FACEBOOK_VERIFY_TOKEN', e.FACEBOOK_VERIFY_TOKEN],
+    ['X_CONSUMER_SECRET', e.X_CONSUMER_SECRET, 'X_ACCESS_TOKEN', e.X_ACCESS_TOKEN],
+  ];
+  for (const [a, av, b, bv] of pairs) {
+    if ((av === undefined) !== (bv === undefined)) {
+      problems.push(`${av === undefined ? a : b}: falta; se definió ${av === undefined ? b : a} y ambas son necesarias`);
+    }
+  }
+  if (e.ADMIN_PASSWORD !== undefined && e.ADMIN_EMAIL === undefined) {
+    problems.push('ADMIN_EMAIL: falta; ADMIN_PASSWORD no sirve sin ADMIN_EMAIL');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
+    publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    tz: e.TZ,
+    bot: { name: e.BOT_NAME, orgName: e.ORG_NAME, primaryColor: e.ORG_PRIMARY_COLOR, accentColor: e.ORG_ACCENT_COLOR },
+    admin: { email: e.ADMIN_EMAIL?.toLowerCase(), password: e.ADMIN_PASSWORD },
+    secretKey: e.SECRET_KEY,
+    directLine: {
+      secret: e.DIRECTLINE_SECRET,
+      tokenTtlSeconds: e.DIRECTLINE_TOKEN_TTL_SECONDS,
+      ratePerMinute: e.DIRECTLINE_RATE_PER_MINUTE,
+      anonymousWebChat: e.WEBCHAT_ANONYMOUS,
+    },
+    http: { bodyLimitBytes: e.BODY_LIMIT_BYTES },
+    botFramework: {
+      appId: e.MicrosoftAppId,
+      appPassword: e.MicrosoftAppPassword,
+      tenantId: e.MicrosoftAppTenantId,
+      appType: e.MicrosoftAppType,
+    },
+    twilio:
+      e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
+        ? {
+            accountSid: e.TWILIO_ACCOUNT_SID,
+            authToken: e.TWILIO_AUTH_TOKEN,
+            phoneNumber: e.TWILIO_PHONE_NUMBER,
+            apiBaseUrl: e.TWILIO_API_BASE_URL,
+          }
+        : null,
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null,
+    imap: e.IMAP_URL ? { urls: e.IMAP_URL.split(',').map((u) => u.trim()) } : null,
+    facebook:
+      e.FACEBOOK_APP_SECRET && e.FACEBOOK_VERIFY_TOKEN && e.FACEBOOK_PAGE_ACCESS_TOKEN
+        ? {
+            appSecret: e.FACEBOOK_APP_SECRET,
+            verifyToken: e.FACEBOOK_VERIFY_TOKEN,
+            pageAccessToken: e.FACEBOOK_PAGE_ACCESS_TOKEN,
+            graphBaseUrl: e.FACEBOOK_GRAPH_BASE_URL,
+          }
+        : null,
+    x:
+      e.X_CONSUMER_SECRET && e.X_ACCESS_TOKEN
+        ? { consumerSecret: e.X_CONSUMER_SECRET, accessToken: e.X_ACCESS_TOKEN, apiBaseUrl: e.X_API_BASE_URL }
+        : null,
+    businessHours: e.BUSINESS_HOURS,
+  };
+}
+
+export interface ChannelStatus {
+  channel: string;
+  enabled: boolean;
+  reason: string;
+}
+
+/** What each channel will do with this configuration, for the start-up log. */
+export function channelStatus(config: Config): ChannelStatus[] {
+  const bf = config.botFramework.appId
+    ? { enabled: true, reason: 'JWT verificado con MicrosoftAppId' }
+    : { enabled: true, reason: 'sin MicrosoftAppId: acepta solicitudes sin autenticar (solo para desarrollo y Emulator)' };
+  const off = (vars: string) => `apagado: faltan ${vars}`;
+  return [
+    { channel: 'webchat', enabled: true, reason: 'Direct Line propio en /v3/directline' },
+    { channel: 'botframework', ...bf },
+    { channel: 'twilio', enabled: config.twilio !== null, reason: config.twilio ? 'credenciales presentes' : off('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN') },
+    { channel: 'email', enabled: config.smtp !== null && config.imap !== null, reason: config.smtp && config.imap ? 'SMTP e IMAP configurados' : off('SMTP_URL, IMAP_URL') },
+    { channel: 'facebook', enabled: config.facebook !== null, reason: config.facebook ? 'credenciales presentes' : off('FACEBOOK_APP_SECRET, FACEBOOK_VERIFY_TOKEN, FACEBOOK_PAGE_ACCESS_TOKEN') },
+    { channel: 'x', enabled: config.x !== null, reason: config.x ? 'credenciales presentes' : off('X_CONSUMER_SECRET, X_ACCESS_TOKEN') },
+  ];
+}

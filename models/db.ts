@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { Pool } from 'pg';
+import * as schema from './schema';
+
+/** The Drizzle handle every repository receives: the same type for PGlite and node-postgres. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface DatabaseOptions {
+  /** PostgreSQL server URL; when absent, PGlite under `dataDir` is used. */
+  url?: string | undefined;
+  /** Directory for the embedded database (`<dataDir>/pgdata`). `memory://` keeps it in memory (tests). */
+  dataDir: string;
+  poolMax?: number;
+}
+
+/**
+ * One database connection for the process: a node-postgres pool or an embedded PGlite.
+ * PGlite serves one connection: it runs queries and transactions one at a time through its
+ * own mutex, so concurrent callers queue there rather than interleaving.
+ */
+export class Database {
+  private closed = false;
+
+  private constructor(
+    readonly db: Db,
+    readonly kind: 'postgres' | 'pglite',
+    private readonly closeFn: () => Promise<void>,
+    private readonly migrateFn: (folder: string) => Promise<void>,
+    /** Where the embedded data lives, or the server URL without credentials. */
+    readonly location: string,
+  ) {}
+
+  static async open(options: DatabaseOptions): Promise<Database> {
+    if (options.url) {
+      const pool = new Pool({ connectionString: options.url, max: options.poolMax ?? 10 });
+      // An idle client that errors (server restart) must not crash the process; the pool replaces it.
+      pool.on('error', () => undefined);
+      const db = drizzleNodePg(pool, { schema });
+      const migrateFn = async (folder: string): Promise<void> => {
+        // Several instances may start at once: one migrates, the others wait on the advisory lock.
+        const client = await pool.connect();
+        try {
+          await client.query('select pg_advisory_lock(7172001)');
+          await migrateNodePg(db, { migrationsFolder: folder });
+        } finally {
+          await client.query('select pg_advisory_unlock(7172001)').catch(() => undefined);
+          client.release();
+        }
+      };
+      return new Database(db, 'postgres', () => pool.end(), migrateFn, redactUrl(options.url));
+    }
+    const dir = options.dataDir === 'memory://' ? undefined : path.resolve(options.dataDir, 'pgdata');
+    if (dir) fs.mkdirSync(dir, { recursive: true });
+    const client = dir ? await PGlite.create(dir) : await PGlite.create();
+    const db = drizzlePglite(client, { schema });
+    return new Database(
+      db,
+      'pglite',
+      () => client.close(),
+      (folder) => migratePglite(db, { migrationsFolder: folder }),
+      dir ?? 'memory://',
+    );
+  }
+
+  /** Applies every pending SQL migration in models/migrations. */
+  async migrate(): Promise<void> {
+    await this.migrateFn(migrationsFolder());
+  }
+
+  /** True when a trivial query succeeds. */
+  async ping(): Promise<boolean> {
+    if (this.closed) return false;
+    try {
+      await this.db.execute(sql`select 1`);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.closeFn();
+  }
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+/** models/migrations, found from the source tree or from dist/. */
+export function migrationsFolder(): string {
+  const candidates = [
+    path.resolve(__dirname, 'migrations'),
+    path.resolve(__dirname, '..', '..', 'models', 'migrations'),
+  ];
+  const found = candidates.find((c) => fs.existsSync(path.join(c, 'meta', '_journal.json')));
+  if (!found) throw new Error(`Database.migrate(): migrations folder not found (looked in ${candidates.join(', ')})`);
+  return found;
+}

@@ -1,0 +1,39 @@
+export { Database, type Db, type DatabaseOptions, migrationsFolder } from './db';
+export { BotStateRepository, ETagConflictError, type StoredState } from './repositories/bot-state.repository';
+export {
+  ConversationRepository,
+  ConversationNotFoundError,
+  type ConversationRow,
+  type NewActivity,
+  type StoredActivity,
+} from './repositories/conversation.repository';
+export { UserRepository, DuplicateEmailError, USER_ROLES, type UserRole, type UserRow } from './repositories/user.repository';
+export { AuditRepository, type AuditEntry, type AuditRow } from './repositories/audit.repository';
+export { SettingsRepository } from './repositories/settings.repository';
+
+import { Database } from './db';
+import { AuditRepository } from './repositories/audit.repository';
+import { BotStateRepository } from './repositories/bot-state.repository';
+import { ConversationRepository } from './repositories/conversation.repository';
+import { SettingsRepository } from './repositories/settings.repository';
+import { UserRepository } from './repositories/user.repository';
+
+/** Every repository over one database. */
+export interface Repositories {
+  botState: BotStateRepository;
+  conversations: ConversationRepository;
+  users: UserRepository;
+  audit: AuditRepository;
+  settings: SettingsRepository;
+}
+
+export function createRepositories(database: Database): Repositories {
+  const db = database.db;
+  return {
+    botState: new BotStateRepository(db),
+    conversations: new ConversationRepository(db),
+    users: new UserRepository(db),
+    audit: new AuditRepository(db),
+    settings: new SettingsRepository(db),
+  };
+}

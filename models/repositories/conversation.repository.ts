@@ -1,0 +1,143 @@
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import { activities, conversations } from '../schema';
+import { isUniqueViolation, rowsOf } from './sql-rows';
+
+export interface ConversationRow {
+  id: string;
+  channel: string;
+  externalId: string;
+  userId: string | null;
+  lastSeq: number;
+  joinedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface NewActivity {
+  direction: 'in' | 'out';
+  channel: string;
+  type: string;
+  fromId: string | null;
+  recipientId: string | null;
+  clientActivityId: string | null;
+  text: string | null;
+  timestamp: Date;
+  /** The activity as sent or received, without its `id` (assigned here). */
+  payload: Record<string, unknown>;
+}
+
+export interface StoredActivity {
+  seq: number;
+  activityId: string;
+  direction: 'in' | 'out';
+  timestamp: Date;
+  payload: Record<string, unknown>;
+}
+
+export class ConversationNotFoundError extends Error {
+  readonly code = 'conversation/not_found' as const;
+  constructor(readonly conversationId: string) {
+    super(`ConversationRepository: conversation "${conversationId}" not found`);
+  }
+}
+
+/** Conversations and their transcript. `seq` is gap-free per conversation and is the watermark. */
+export class ConversationRepository {
+  constructor(private readonly db: Db) {
+    if (!db) throw new Error('ConversationRepository: db is required');
+  }
+
+  async create(c: { id: string; channel: string; externalId: string; userId: string | null }): Promise<ConversationRow> {
+    const [row] = await this.db.insert(conversations).values(c).returning();
+    if (!row) throw new Error('ConversationRepository.create(): insert returned nothing');
+    return row;
+  }
+
+  async findById(id: string): Promise<ConversationRow | null> {
+    const [row] = await this.db.select().from(conversations).where(eq(conversations.id, id)).limit(1);
+    return row ?? null;
+  }
+
+  /** The conversation for a provider's (channel, external id), created on first sight. */
+  async ensure(c: { id: string; channel: string; externalId: string; userId: string | null }): Promise<ConversationRow> {
+    const [inserted] = await this.db.insert(conversations).values(c).onConflictDoNothing().returning();
+    if (inserted) return inserted;
+    const [row] = await this.db
+      .select()
+      .from(conversations)
+      .where(and(eq(conversations.channel, c.channel), eq(conversations.externalId, c.externalId)))
+      .limit(1);
+    if (!row) throw new Error(`ConversationRepository.ensure(): conversation ${c.channel}/${c.externalId} vanished`);
+    return row;
+  }
+
+  /** Marks the conversation as joined; true only for the first caller (so the welcome runs once). */
+  async markJoined(id: string): Promise<boolean> {
+    const rows = await this.db
+      .update(conversations)
+      .set({ joinedAt: sql`now()` })
+      .where(and(eq(conversations.id, id), isNull(conversations.joinedAt)))
+      .returning({ id: conversations.id });
+    return rows.length > 0;
+  }
+
+  /**
+   * Appends one activity in a single statement: the conversation's counter is bumped and the row
+   * inserted atomically, so concurrent appends never share or skip a number.
+   * Returns null when `clientActivityId` was already recorded (a client retry).
+   */
+  async append(conversationId: string, a: NewActivity): Promise<{ seq: number; activityId: string } | null> {
+    try {
+      const result = await this.db.execute(sql`
+        with s as (
+          update conversations set last_seq = last_seq + 1, updated_at = now()
+          where id = ${conversationId}
+          returning last_seq
+        )
+        insert into activities (conversation_id, seq, activity_id, direction, channel, type, from_id,
+                                recipient_id, client_activity_id, text, timestamp, payload)
+        select ${conversationId}, s.last_seq, ${conversationId} || '|' || lpad(s.last_seq::text, 7, '0'),
+               ${a.direction}, ${a.channel}, ${a.type}, ${a.fromId}, ${a.recipientId}, ${a.clientActivityId},
+               ${a.text}, ${a.timestamp.toISOString()}::timestamptz, ${JSON.stringify(a.payload)}::jsonb
+        from s
+        returning seq, activity_id`);
+      const [row] = rowsOf<{ seq: number; activity_id: string }>(result);
+      if (!row) throw new ConversationNotFoundError(conversationId);
+      return { seq: Number(row.seq), activityId: row.activity_id };
+    } catch (err) {
+      if (a.clientActivityId !== null && isUniqueViolation(err)) return null;
+      throw err;
+    }
+  }
+
+  async findByClientActivityId(conversationId: string, clientActivityId: string): Promise<StoredActivity | null> {
+    const [row] = await this.db
+      .select({
+        seq: activities.seq,
+        activityId: activities.activityId,
+        direction: activities.direction,
+        timestamp: activities.timestamp,
+        payload: activities.payload,
+      })
+      .from(activities)
+      .where(and(eq(activities.conversationId, conversationId), eq(activities.clientActivityId, clientActivityId)))
+      .limit(1);
+    return row ?? null;
+  }
+
+  /** Activities after `watermark` (exclusive), oldest first. */
+  async since(conversationId: string, watermark: number, limit = 500): Promise<StoredActivity[]> {
+    return this.db
+      .select({
+        seq: activities.seq,
+        activityId: activities.activityId,
+        direction: activities.direction,
+        timestamp: activities.timestamp,
+        payload: activities.payload,
+      })
+      .from(activities)
+      .where(and(eq(activities.conversationId, conversationId), gt(activities.seq, watermark)))
+      .orderBy(asc(activities.seq))
+      .limit(limit);
+  }
+}

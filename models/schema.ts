@@ -1,0 +1,117 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * A conversation on any channel. `id` is ours; (channel, external_id) is the provider's identity.
+ * `last_seq` numbers the transcript: each activity gets the next value, which is also the
+ * Direct Line watermark.
+ */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: text('id').primaryKey(),
+    channel: text('channel').notNull(),
+    externalId: text('external_id').notNull(),
+    userId: text('user_id'),
+    lastSeq: integer('last_seq').notNull().default(0),
+    joinedAt: timestamp('joined_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('conversations_channel_external_uq').on(t.channel, t.externalId),
+    index('conversations_created_idx').on(t.createdAt),
+  ],
+);
+
+/** The transcript: every inbound and outbound activity, in order. */
+export const activities = pgTable(
+  'activities',
+  {
+    pk: bigserial('pk', { mode: 'number' }).primaryKey(),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    activityId: text('activity_id').notNull(),
+    direction: text('direction', { enum: ['in', 'out'] }).notNull(),
+    channel: text('channel').notNull(),
+    type: text('type').notNull(),
+    fromId: text('from_id'),
+    recipientId: text('recipient_id'),
+    clientActivityId: text('client_activity_id'),
+    text: text('text'),
+    timestamp: timestamp('timestamp', { withTimezone: true, mode: 'date' }).notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    uniqueIndex('activities_conversation_seq_uq').on(t.conversationId, t.seq),
+    uniqueIndex('activities_client_id_uq')
+      .on(t.conversationId, t.clientActivityId)
+      .where(sql`${t.clientActivityId} is not null`),
+    index('activities_timestamp_idx').on(t.timestamp),
+    check('activities_direction_ck', sql`${t.direction} in ('in', 'out')`),
+  ],
+);
+
+/** botbuilder Storage items, with an eTag for optimistic concurrency. */
+export const botState = pgTable('bot_state', {
+  key: text('key').primaryKey(),
+  data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+  etag: text('etag').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const USER_ROLES = ['agent', 'coordinator', 'admin'] as const;
+
+/** Console users: agents, coordinators and admins. Passwords are argon2id hashes. */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull(),
+    role: text('role', { enum: USER_ROLES }).notNull(),
+    passwordHash: text('password_hash').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('users_email_uq').on(sql`lower(${t.email})`),
+    check('users_role_ck', sql`${t.role} in ('agent', 'coordinator', 'admin')`),
+  ],
+);
+
+/** Who did what, when: every administrative change. Append-only. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    target: text('target'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_action_idx').on(t.action)],
+);
+
+/** Small installation-wide values (the generated signing key, for one). */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').$type<unknown>().notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
