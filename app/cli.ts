@@ -1,0 +1,97 @@
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { Database, DuplicateEmailError, USER_ROLES, createRepositories } from '../models';
+import { UserInputError, UserService } from '../services/users/user.service';
+import { ConfigError, loadConfig } from './config';
+
+const USAGE = `Uso: npm run cli -- <comando> [opciones]
+
+Comandos:
+  db:migrate                                   aplica las migraciones pendientes
+  user:create --email CORREO --role ROL [--password CONTRASEÑA] [--name NOMBRE]
+                                               crea un usuario (ROL: ${USER_ROLES.join(' | ')});
+                                               sin --password la pide o genera una
+`;
+
+async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = await Database.open({ url: config.database.url, dataDir: config.dataDir, poolMax: 2 });
+  try {
+    await db.migrate();
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function askPassword(): Promise<string | undefined> {
+  if (!process.stdin.isTTY) return undefined;
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await rl.question('Contraseña (mínimo 12 caracteres; Enter para generar una): ');
+    return answer.trim() === '' ? undefined : answer;
+  } finally {
+    rl.close();
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'db:migrate': {
+      const where = await withDatabase(async (db) => `${db.kind} (${db.location})`);
+      console.log(`Migraciones aplicadas en ${where}.`);
+      return 0;
+    }
+    case 'user:create': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { email: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } },
+        strict: true,
+      });
+      if (!values.email || !values.role) {
+        console.error('Faltan --email y --role.\n');
+        console.error(USAGE);
+        return 2;
+      }
+      const password = values.password ?? (await askPassword());
+      const created = await withDatabase((db) => {
+        const repos = createRepositories(db);
+        return new UserService(repos.users, repos.audit).create({
+          email: values.email as string,
+          role: values.role as string,
+          password,
+          ...(values.name ? { displayName: values.name } : {}),
+          actor: 'cli',
+        });
+      });
+      console.log(`Usuario creado: ${created.user.email} (${created.user.role}), id ${created.user.id}`);
+      if (created.generatedPassword) console.log(`Contraseña generada (se muestra una sola vez): ${created.generatedPassword}`);
+      return 0;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      console.error(`Comando desconocido: ${command}\n`);
+      console.error(USAGE);
+      return 2;
+  }
+}
+
+run(process.argv.slice(2))
+  .then((code) => process.exit(code))
+  .catch((err: unknown) => {
+    if (err instanceof ConfigError || err instanceof UserInputError || err instanceof DuplicateEmailError) {
+      console.error(err instanceof DuplicateEmailError ? `Ya existe un usuario con el correo ${err.email}.` : err.message);
+      process.exit(1);
+    }
+    if (err instanceof Error && 'code' in err && err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      console.error(`${err.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exit(1);
+  });

@@ -1,0 +1,138 @@
+import type { Server } from 'restify';
+import type { Logger } from 'pino';
+import { BotFrameworkChannel } from '../bots/channels/botframework/botframework.channel';
+import { DirectLineAdapter } from '../bots/channels/directline/directline.adapter';
+import { DirectLineStreams } from '../bots/channels/directline/directline-stream';
+import { DirectLineTokens } from '../bots/channels/directline/directline-token';
+import { DirectLineRoutes } from '../bots/channels/directline/directline.routes';
+import { StreamHub } from '../bots/channels/directline/stream-hub';
+import { TurnMetricsMiddleware } from '../bots/middleware/metrics.middleware';
+import { TranscriptMiddleware } from '../bots/middleware/transcript.middleware';
+import { createBotRuntime } from '../bots/runtime';
+import { TurnTracker } from '../bots/turn-tracker';
+import { createRepositories, Database, type Repositories } from '../models';
+import { ConversationService } from '../services/conversations/conversation.service';
+import { Metrics } from '../services/observability/metrics';
+import { deriveKey, resolveSecretKey } from '../services/security/secret-key';
+import { UserService } from '../services/users/user.service';
+import type { Config } from './config';
+import { makeServer } from './server';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Everything one running instance is made of, wired in one place. */
+export interface Application {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  repositories: Repositories;
+  users: UserService;
+  conversations: ConversationService;
+  metrics: Metrics;
+  tracker: TurnTracker;
+  streams: DirectLineStreams;
+  server: Server;
+  /** Stops accepting, finishes running turns, closes streams and the database. */
+  shutdown(reason: string): Promise<void>;
+}
+
+export interface ApplicationOverrides {
+  clock?: Clock;
+  /** An already-open database (tests). When absent, one is opened from the config. */
+  database?: Database;
+  /** Skip the default Node.js metrics (tests create many applications in one process). */
+  defaultMetrics?: boolean;
+}
+
+const BOT_ACCOUNT_ID = 'ventanilla-bot';
+
+/** config → database → repositories → services → bot → channels → server. */
+export async function createApplication(config: Config, logger: Logger, overrides: ApplicationOverrides = {}): Promise<Application> {
+  const clock = overrides.clock ?? systemClock;
+  const database = overrides.database ?? (await Database.open({ url: config.database.url, dataDir: config.dataDir, poolMax: config.database.poolMax }));
+  await database.migrate();
+  const repositories = createRepositories(database);
+  const secretKey = await resolveSecretKey(config.secretKey, repositories.settings);
+
+  const metrics = new Metrics({ defaultMetrics: overrides.defaultMetrics ?? true });
+  const conversations = new ConversationService(repositories.conversations);
+  const users = new UserService(repositories.users, repositories.audit);
+  const tracker = new TurnTracker();
+
+  const { bot, onTurnError } = createBotRuntime({
+    stateRepository: repositories.botState,
+    settings: { botName: config.bot.name, orgName: config.bot.orgName, timeZone: config.tz },
+    clock,
+    logger: logger.child({ component: 'bot' }),
+  });
+  const turnMetrics = new TurnMetricsMiddleware(metrics);
+
+  const hub = new StreamHub(conversations, logger.child({ component: 'directline' }));
+  const tokens = new DirectLineTokens(deriveKey(secretKey, 'directline-token'), clock);
+  const botAccount = { id: BOT_ACCOUNT_ID, name: config.bot.name };
+  const directLineAdapter = new DirectLineAdapter({ conversations, hub, bot: botAccount, clock });
+  directLineAdapter.use(turnMetrics);
+  directLineAdapter.onTurnError = onTurnError;
+  const directLine = new DirectLineRoutes({
+    adapter: directLineAdapter,
+    bot,
+    conversations,
+    hub,
+    tokens,
+    tracker,
+    clock,
+    logger: logger.child({ component: 'directline' }),
+    settings: {
+      secret: config.directLine.secret,
+      tokenTtlSeconds: config.directLine.tokenTtlSeconds,
+      ratePerMinute: config.directLine.ratePerMinute,
+      anonymousWebChat: config.directLine.anonymousWebChat,
+      publicBaseUrl: config.publicBaseUrl,
+      bot: botAccount,
+    },
+  });
+  const streams = new DirectLineStreams(hub, tokens, logger.child({ component: 'directline' }));
+  const botFramework = new BotFrameworkChannel(
+    config.botFramework,
+    bot,
+    [turnMetrics, new TranscriptMiddleware(conversations, logger.child({ component: 'transcript' }))],
+    onTurnError,
+  );
+
+  const server = makeServer({
+    logger,
+    metrics,
+    ready: () => database.ping(),
+    routes: [directLine, botFramework],
+    page: {
+      botName: config.bot.name,
+      orgName: config.bot.orgName,
+      primaryColor: config.bot.primaryColor,
+      accentColor: config.bot.accentColor,
+    },
+    bodyLimitBytes: config.http.bodyLimitBytes,
+  });
+  streams.attach(server.server);
+  metrics.countOpenStreamsWith(() => streams.open);
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (reason: string): Promise<void> => {
+    stopping ??= (async () => {
+      logger.info({ reason }, 'shutting down');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      streams.close();
+      const drained = await tracker.drain(15_000);
+      if (!drained) logger.warn({ running: tracker.active }, 'shutdown: turns still running after 15 s');
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 5_000))]);
+      await database.close();
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+
+  return { config, logger, database, repositories, users, conversations, metrics, tracker, streams, server, shutdown };
+}

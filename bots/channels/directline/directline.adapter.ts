@@ -1,0 +1,105 @@
+import {
+  type Activity,
+  ActivityTypes,
+  BotAdapter,
+  type ConversationReference,
+  type ResourceResponse,
+  TurnContext,
+} from 'botbuilder';
+import type { ActivityJson, ConversationService } from '../../../services/conversations/conversation.service';
+import { randomId } from '../../../services/conversations/conversation.service';
+import { TRANSCRIPT_RECORDED } from '../../middleware/transcript.middleware';
+import type { StreamHub } from './stream-hub';
+
+export const WEBCHAT_CHANNEL = 'webchat';
+
+export interface DirectLineAdapterDeps {
+  conversations: ConversationService;
+  hub: StreamHub;
+  /** The bot's account as users see it. */
+  bot: { id: string; name: string };
+  clock: { now(): Date };
+}
+
+/** A Date-free, undefined-free JSON copy of an activity. */
+function toJson(activity: Partial<Activity>): ActivityJson {
+  return JSON.parse(JSON.stringify(activity)) as ActivityJson;
+}
+
+/**
+ * The bot side of our self-hosted Direct Line. Inbound activities are recorded by the HTTP
+ * routes before the turn runs; replies are recorded here (the transcript is also the Direct
+ * Line store, so a restart or reconnect loses nothing) and pushed to the open streams.
+ * Typing indicators are pushed live and not recorded.
+ */
+export class DirectLineAdapter extends BotAdapter {
+  constructor(private readonly deps: DirectLineAdapterDeps) {
+    super();
+    for (const k of ['conversations', 'hub', 'bot', 'clock'] as const) {
+      if (!deps?.[k]) throw new Error(`DirectLineAdapter: ${k} is required`);
+    }
+  }
+
+  /** Runs one turn for an activity already recorded by the routes. */
+  async processActivity(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const context = new TurnContext(this, activity);
+    context.turnState.set(TRANSCRIPT_RECORDED, true);
+    await this.runMiddleware(context, logic);
+  }
+
+  async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const responses: ResourceResponse[] = [];
+    const conversationId = context.activity.conversation?.id;
+    if (!conversationId) throw new Error('DirectLineAdapter.sendActivities(): the turn has no conversation id');
+    for (const outgoing of activities) {
+      if (outgoing.type === 'delay') {
+        await new Promise((r) => setTimeout(r, typeof outgoing.value === 'number' ? outgoing.value : 1000));
+        responses.push({ id: '' });
+        continue;
+      }
+      const full = toJson({
+        ...outgoing,
+        channelId: WEBCHAT_CHANNEL,
+        conversation: { ...(outgoing.conversation ?? {}), id: conversationId } as Activity['conversation'],
+        from: { id: this.deps.bot.id, name: this.deps.bot.name, role: 'bot' },
+        recipient: outgoing.recipient ?? context.activity.from,
+        timestamp: this.deps.clock.now(),
+        replyToId: outgoing.replyToId ?? context.activity.id,
+        serviceUrl: undefined,
+      });
+      if (full.type === ActivityTypes.Typing) {
+        const id = `typing-${randomId(10)}`;
+        this.deps.hub.pushEphemeral(conversationId, { ...full, id });
+        responses.push({ id });
+        continue;
+      }
+      const recorded = await this.deps.conversations.record(conversationId, 'out', full);
+      this.deps.hub.notify(conversationId, [recorded]);
+      responses.push({ id: recorded.activity.id as string });
+    }
+    return responses;
+  }
+
+  async updateActivity(): Promise<void> {
+    throw new Error('DirectLineAdapter.updateActivity(): not supported by Direct Line clients');
+  }
+
+  async deleteActivity(): Promise<void> {
+    throw new Error('DirectLineAdapter.deleteActivity(): not supported by Direct Line clients');
+  }
+
+  /** Proactive messages (handoff, hold messages): runs `logic` with a context for the conversation. */
+  async continueConversation(
+    reference: Partial<ConversationReference>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
+    const activity = TurnContext.applyConversationReference(
+      { type: ActivityTypes.Event, name: 'continueConversation' },
+      reference,
+      true,
+    );
+    const context = new TurnContext(this, activity);
+    context.turnState.set(TRANSCRIPT_RECORDED, true);
+    await this.runMiddleware(context, logic);
+  }
+}

@@ -1,0 +1,33 @@
+import { type ActivityHandler, ConversationState, type TurnContext, UserState } from 'botbuilder';
+import type { BotStateRepository } from '../models';
+import type { RequestHandler } from '../dialogs/request-handler';
+import { createBot, createOnTurnError } from './index';
+import { PostgresStorage } from './state/postgres.storage';
+import type { BotLogger, BotSettings } from './ventanilla.bot';
+
+export interface BotRuntime {
+  bot: Pick<ActivityHandler, 'run'>;
+  onTurnError: (context: TurnContext, error: Error) => Promise<void>;
+}
+
+/** The bot with its state on PostgreSQL: what every channel adapter runs. */
+export function createBotRuntime(deps: {
+  stateRepository: BotStateRepository;
+  settings: BotSettings;
+  clock: { now(): Date };
+  logger: BotLogger & { child?: unknown };
+  requestHandler?: RequestHandler;
+}): BotRuntime {
+  const storage = new PostgresStorage(deps.stateRepository);
+  const conversationState = new ConversationState(storage);
+  const userState = new UserState(storage);
+  const bot = createBot({
+    conversationState,
+    userState,
+    settings: deps.settings,
+    clock: deps.clock,
+    logger: deps.logger,
+    ...(deps.requestHandler ? { requestHandler: deps.requestHandler } : {}),
+  });
+  return { bot, onTurnError: createOnTurnError({ logger: deps.logger, conversationState }) };
+}

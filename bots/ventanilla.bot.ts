@@ -1,0 +1,166 @@
+import {
+  ActivityHandler,
+  ActivityTypes,
+  ConversationState,
+  InputHints,
+  MessageFactory,
+  StatePropertyAccessor,
+  TurnContext,
+  UserState,
+} from 'botbuilder';
+import { Dialog, DialogSet, DialogState, DialogTurnResult, DialogTurnStatus } from 'botbuilder-dialogs';
+import { isValidTimeZone, timeOfDayGreeting } from '../dialogs/greeting';
+import { Clock, GREETED_THIS_TURN, isRequestText, MainDialog } from '../dialogs/main.dialog';
+import { greeting } from '../dialogs/messages/es-MX';
+
+/** Conversation-state property holding the dialog stack (the only one the turn error handler clears). */
+export const DIALOG_STATE_PROPERTY = 'dialogState';
+/** Conversation-state property recording that the protocol greeting was sent. */
+export const GREETING_PROPERTY = 'greeting';
+
+/** Structured logger, pino-compatible: `logger.info({ conversationId }, 'message')`. */
+export interface BotLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+/** Deployment settings the bot speaks with (from `BOT_NAME`, `ORG_NAME`, `TZ`). */
+export interface BotSettings {
+  readonly botName: string;
+  readonly orgName: string;
+  /** IANA zone of the help desk, e.g. `America/Mexico_City`. */
+  readonly timeZone: string;
+}
+
+/** Constructor dependencies of {@link VentanillaBot}. */
+export interface VentanillaBotDeps {
+  readonly conversationState: ConversationState;
+  readonly userState: UserState;
+  readonly dialog: MainDialog;
+  readonly settings: BotSettings;
+  readonly clock: Clock;
+  readonly logger: BotLogger;
+}
+
+/** What the bot stores under {@link GREETING_PROPERTY}. */
+export interface GreetingRecord {
+  /** ISO instant the greeting was sent. */
+  sentAt?: string;
+}
+
+/**
+ * Runs `dialog` for this turn: continues the active dialog, or begins `dialog` when the stack is empty.
+ * Same pattern as botbuilder's `dialogHelper.ts` `runDialog`, without the skill handling we do not use.
+ */
+export async function runDialog(
+  dialog: Dialog,
+  context: TurnContext,
+  accessor: StatePropertyAccessor<DialogState>,
+): Promise<DialogTurnResult> {
+  const dialogSet = new DialogSet(accessor);
+  dialogSet.add(dialog);
+  const dialogContext = await dialogSet.createContext(context);
+  const result = await dialogContext.continueDialog();
+  if (result.status === DialogTurnStatus.empty) {
+    return dialogContext.beginDialog(dialog.id);
+  }
+  return result;
+}
+
+/**
+ * Ventanilla's activity handler: greets by protocol when a user joins (or on the first message, for channels
+ * that never send `conversationUpdate`), runs {@link MainDialog} on each message, and saves conversation and user
+ * state at the end of every turn. Other activity types are ignored.
+ */
+export class VentanillaBot extends ActivityHandler {
+  private readonly conversationState: ConversationState;
+  private readonly userState: UserState;
+  private readonly dialog: MainDialog;
+  private readonly settings: BotSettings;
+  private readonly clock: Clock;
+  private readonly logger: BotLogger;
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly greetingRecord: StatePropertyAccessor<GreetingRecord>;
+
+  public constructor(deps: VentanillaBotDeps) {
+    super();
+    if (!deps) {
+      throw new Error('VentanillaBot: deps is required');
+    }
+    const required = ['conversationState', 'userState', 'dialog', 'settings', 'clock', 'logger'] as const;
+    for (const name of required) {
+      if (!deps[name]) {
+        throw new Error(`VentanillaBot: ${name} is required`);
+      }
+    }
+    for (const name of ['botName', 'orgName', 'timeZone'] as const) {
+      if (!deps.settings[name]) {
+        throw new Error(`VentanillaBot: settings.${name} is required`);
+      }
+    }
+    if (!isValidTimeZone(deps.settings.timeZone)) {
+      throw new Error(`VentanillaBot: settings.timeZone "${deps.settings.timeZone}" is not a valid IANA time zone`);
+    }
+    this.conversationState = deps.conversationState;
+    this.userState = deps.userState;
+    this.dialog = deps.dialog;
+    this.settings = deps.settings;
+    this.clock = deps.clock;
+    this.logger = deps.logger;
+    this.dialogState = this.conversationState.createProperty<DialogState>(DIALOG_STATE_PROPERTY);
+    this.greetingRecord = this.conversationState.createProperty<GreetingRecord>(GREETING_PROPERTY);
+
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      const joined = (context.activity.membersAdded ?? []).filter((member) => member.id !== botId);
+      if (joined.length > 0) {
+        await this.greetOnce(context, true);
+      }
+      await next();
+    });
+
+    this.onMessage(async (context, next) => {
+      await context.sendActivity({ type: ActivityTypes.Typing });
+      // The protocol question is left out of the greeting when the message already carries the request.
+      await this.greetOnce(context, !isRequestText(context.activity.text));
+      await runDialog(this.dialog, context, this.dialogState);
+      await next();
+    });
+
+    this.onTurn(async (context, next) => {
+      const { type } = context.activity;
+      if (type !== ActivityTypes.Message && type !== ActivityTypes.ConversationUpdate) {
+        this.logger.debug({ type, conversationId: context.activity.conversation?.id }, 'activity ignored');
+      }
+      await next();
+    });
+  }
+
+  /** Runs the turn, then saves conversation and user state (also when a handler changed nothing). */
+  public override async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    await this.conversationState.saveChanges(context, false);
+    await this.userState.saveChanges(context, false);
+  }
+
+  /** Sends the protocol greeting unless this conversation already got it. */
+  private async greetOnce(context: TurnContext, ask: boolean): Promise<void> {
+    const record = await this.greetingRecord.get(context, {});
+    if (record.sentAt !== undefined) {
+      return;
+    }
+    const now = this.clock.now();
+    const text = greeting({
+      timeOfDay: timeOfDayGreeting(now, this.settings.timeZone),
+      botName: this.settings.botName,
+      orgName: this.settings.orgName,
+      ask,
+    });
+    await context.sendActivity(MessageFactory.text(text, text, ask ? InputHints.ExpectingInput : InputHints.IgnoringInput));
+    await this.greetingRecord.set(context, { sentAt: now.toISOString() });
+    context.turnState.set(GREETED_THIS_TURN, ask);
+    this.logger.info({ conversationId: context.activity.conversation?.id, channel: context.activity.channelId }, 'greeting sent');
+  }
+}

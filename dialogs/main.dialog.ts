@@ -1,0 +1,256 @@
+import { ActivityTypes, InputHints, MessageFactory } from 'botbuilder';
+import type { Activity } from 'botbuilder';
+import {
+  DialogContext,
+  DialogTurnResult,
+  PromptOptions,
+  PromptValidatorContext,
+  TextPrompt,
+  WaterfallDialog,
+  WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { farewellTimeOfDay, isValidTimeZone } from './greeting';
+import { detectInterruption, InterruptibleDialog, normalizeUtterance } from './interruptible.dialog';
+import { farewell, messages } from './messages/es-MX';
+import type { RequestHandler } from './request-handler';
+
+/** Dialog ids of the main dialog and its inner dialogs. */
+export const MainDialogIds = {
+  main: 'ventanilla.main',
+  requestWaterfall: 'ventanilla.main.request',
+  anythingElseWaterfall: 'ventanilla.main.anythingElse',
+  requestPrompt: 'ventanilla.main.requestPrompt',
+  yesNoPrompt: 'ventanilla.main.yesNoPrompt',
+} as const;
+
+/**
+ * Turn-state key the bot sets when it sent the protocol greeting (which ends with «¿En qué puedo ayudarle?») in the
+ * current turn, so the dialog does not ask the same question right after it.
+ */
+export const GREETED_THIS_TURN = Symbol('ventanilla.greetedThisTurn');
+
+/** Which question opens the request waterfall. */
+export type RequestQuestion = 'first' | 'again' | 'menu';
+
+/** Options of {@link MainDialog} (and of its request waterfall). */
+export interface MainDialogOptions {
+  /** The request, already known: no question is asked. */
+  readonly request?: string;
+  /** Ask this question instead of taking the current message as the request. */
+  readonly question?: RequestQuestion;
+}
+
+/** Source of the current time (a seam so tests fix the hour). */
+export interface Clock {
+  now(): Date;
+}
+
+/** What the main dialog needs to know about the deployment. */
+export interface MainDialogSettings {
+  readonly botName: string;
+  /** IANA zone of the help desk, e.g. `America/Mexico_City`. */
+  readonly timeZone: string;
+}
+
+/** Constructor dependencies of {@link MainDialog}. */
+export interface MainDialogDeps {
+  readonly requestHandler: RequestHandler;
+  readonly settings: MainDialogSettings;
+  readonly clock: Clock;
+}
+
+const QUESTIONS: Readonly<Record<RequestQuestion, string>> = {
+  first: messages.askRequest,
+  again: messages.askRequestAgain,
+  menu: messages.mainMenu,
+};
+
+const SALUTATION_WORDS: ReadonlySet<string> = new Set([
+  'hola', 'buen', 'buenos', 'buenas', 'dia', 'dias', 'tarde', 'tardes', 'noche', 'noches', 'que', 'tal', 'saludos',
+]);
+const YES_WORDS: ReadonlySet<string> = new Set(['si', 'sip', 'claro', 'ok', 'okay', 'sale', 'va', 'correcto', 'afirmativo']);
+const YES_PHRASES: readonly string[] = ['por supuesto', 'desde luego', 'por favor', 'otra cosa', 'tengo otra'];
+const NO_WORDS: ReadonlySet<string> = new Set(['no', 'nop', 'nel', 'negativo', 'nada', 'ninguna', 'ninguno', 'gracias']);
+const NO_PHRASES: readonly string[] = ['es todo', 'eso es todo', 'seria todo', 'eso seria todo', 'muchas gracias', 'mil gracias'];
+
+function words(text: string | undefined): string[] {
+  return normalizeUtterance(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word !== '');
+}
+
+function startsWithPhrase(wordList: readonly string[], phrases: readonly string[]): boolean {
+  const joined = wordList.join(' ');
+  return phrases.some((phrase) => joined === phrase || joined.startsWith(`${phrase} `));
+}
+
+/** True for messages that are only a salutation («hola», «Buenas tardes», «hola, buen día»). */
+export function isSalutationOnly(text: string | undefined): boolean {
+  const list = words(text);
+  return list.length > 0 && list.every((word) => SALUTATION_WORDS.has(word));
+}
+
+/** True when the message can be taken as the user's request: some text, not only a salutation, not a command. */
+export function isRequestText(text: string | undefined): text is string {
+  return words(text).length > 0 && !isSalutationOnly(text) && detectInterruption(text) === undefined;
+}
+
+/**
+ * The answer to «¿Hay algo más en que pueda ayudarle?»: `true` for «sí», «Sí, por favor», «claro»; `false` for «no»,
+ * «No, gracias», «gracias», «es todo»; `undefined` when it is neither.
+ */
+export function parseYesNo(text: string | undefined): boolean | undefined {
+  const list = words(text);
+  const first = list[0];
+  if (first === undefined) {
+    return undefined;
+  }
+  if (YES_WORDS.has(first) || startsWithPhrase(list, YES_PHRASES)) {
+    return true;
+  }
+  if (NO_WORDS.has(first) || startsWithPhrase(list, NO_PHRASES)) {
+    return false;
+  }
+  return undefined;
+}
+
+function question(text: string): Partial<Activity> {
+  return MessageFactory.text(text, text, InputHints.ExpectingInput);
+}
+
+/**
+ * Root dialog: takes the user's request, hands it to the {@link RequestHandler}, then closes with the protocol's
+ * «¿Hay algo más en que pueda ayudarle?» and farewell, looping while the user has more to ask.
+ *
+ * Interruptions («ayuda», «cancelar», «menú») are handled by {@link InterruptibleDialog} for every step, including
+ * the steps of child dialogs added later.
+ */
+export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
+  private readonly requestHandler: RequestHandler;
+  private readonly settings: MainDialogSettings;
+  private readonly clock: Clock;
+
+  public constructor(deps: MainDialogDeps) {
+    super(MainDialogIds.main);
+    if (!deps?.requestHandler) {
+      throw new Error('MainDialog: requestHandler is required');
+    }
+    if (!deps.settings?.botName) {
+      throw new Error('MainDialog: settings.botName is required');
+    }
+    if (!deps.settings.timeZone || !isValidTimeZone(deps.settings.timeZone)) {
+      throw new Error(`MainDialog: settings.timeZone "${deps.settings.timeZone}" is not a valid IANA time zone`);
+    }
+    if (!deps.clock) {
+      throw new Error('MainDialog: clock is required');
+    }
+    this.requestHandler = deps.requestHandler;
+    this.settings = deps.settings;
+    this.clock = deps.clock;
+
+    this.addDialog(
+      new WaterfallDialog<MainDialogOptions>(MainDialogIds.requestWaterfall, [
+        this.askRequestStep.bind(this),
+        this.handleRequestStep.bind(this),
+        this.anythingElseStep.bind(this),
+        this.farewellStep.bind(this),
+      ]),
+    );
+    this.addDialog(
+      new WaterfallDialog<MainDialogOptions>(MainDialogIds.anythingElseWaterfall, [
+        this.anythingElseStep.bind(this),
+        this.farewellStep.bind(this),
+      ]),
+    );
+    this.addDialog(new TextPrompt(MainDialogIds.requestPrompt, MainDialog.validateRequest));
+    this.addDialog(new TextPrompt(MainDialogIds.yesNoPrompt, MainDialog.validateYesNo));
+    this.initialDialogId = MainDialogIds.requestWaterfall;
+  }
+
+  protected override beginFirstQuestion(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const options: MainDialogOptions = { question: 'first' };
+    return innerDc.beginDialog(MainDialogIds.requestWaterfall, options);
+  }
+
+  protected override beginAfterCancel(innerDc: DialogContext): Promise<DialogTurnResult> {
+    return innerDc.beginDialog(MainDialogIds.anythingElseWaterfall);
+  }
+
+  protected override beginMainMenu(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const options: MainDialogOptions = { question: 'menu' };
+    return innerDc.beginDialog(MainDialogIds.requestWaterfall, options);
+  }
+
+  /** (1) Uses what the user already wrote, or asks «¿En qué puedo ayudarle?». */
+  private async askRequestStep(step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> {
+    const { request, question: asked } = step.options;
+    if (request !== undefined && isRequestText(request)) {
+      return step.next(request.trim());
+    }
+    if (asked !== undefined) {
+      return this.promptForRequest(step, QUESTIONS[asked]);
+    }
+    // Begun by the user's message: that message is the request unless it is only «hola» or empty.
+    const activity = step.context.activity;
+    if (activity.type === ActivityTypes.Message && isRequestText(activity.text)) {
+      return step.next(activity.text.trim());
+    }
+    // The greeting sent in this same turn already ends with the question.
+    const greetedNow = step.context.turnState.get<boolean | undefined>(GREETED_THIS_TURN) === true;
+    return this.promptForRequest(step, greetedNow ? undefined : messages.askRequest);
+  }
+
+  /** (2) Hands the request to the request handler and relays its reply. */
+  private async handleRequestStep(step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> {
+    const result: unknown = step.result;
+    const text = typeof result === 'string' ? result.trim() : '';
+    const activity = step.context.activity;
+    const { reply } = await this.requestHandler.handle(text, {
+      conversationId: activity.conversation.id,
+      channel: activity.channelId,
+      userId: activity.from.id,
+    });
+    for (const line of reply) {
+      await step.context.sendActivity(MessageFactory.text(line, line, InputHints.IgnoringInput));
+    }
+    return step.next();
+  }
+
+  /** (3) «¿Hay algo más en que pueda ayudarle?» */
+  private async anythingElseStep(step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> {
+    const options: PromptOptions = {
+      prompt: question(messages.anythingElse),
+      retryPrompt: question(messages.anythingElseRetry),
+    };
+    return step.prompt(MainDialogIds.yesNoPrompt, options);
+  }
+
+  /** (4) «sí» → ask again from the top; «no» → the protocol farewell, by time of day. */
+  private async farewellStep(step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> {
+    const result: unknown = step.result;
+    if (parseYesNo(typeof result === 'string' ? result : undefined) === true) {
+      const options: MainDialogOptions = { question: 'again' };
+      return step.replaceDialog(MainDialogIds.requestWaterfall, options);
+    }
+    const closing = farewellTimeOfDay(this.clock.now(), this.settings.timeZone);
+    const text = farewell({ botName: this.settings.botName, closing });
+    await step.context.sendActivity(MessageFactory.text(text, text, InputHints.AcceptingInput));
+    return step.endDialog();
+  }
+
+  private promptForRequest(step: WaterfallStepContext<MainDialogOptions>, text: string | undefined): Promise<DialogTurnResult> {
+    const options: PromptOptions = { retryPrompt: question(messages.askRequestRetry) };
+    if (text !== undefined) {
+      options.prompt = question(text);
+    }
+    return step.prompt(MainDialogIds.requestPrompt, options);
+  }
+
+  private static async validateRequest(prompt: PromptValidatorContext<string>): Promise<boolean> {
+    return prompt.recognized.succeeded && isRequestText(prompt.recognized.value);
+  }
+
+  private static async validateYesNo(prompt: PromptValidatorContext<string>): Promise<boolean> {
+    return prompt.recognized.succeeded && parseYesNo(prompt.recognized.value) !== undefined;
+  }
+}

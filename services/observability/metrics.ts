@@ -1,0 +1,65 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Prometheus metrics of one process: HTTP requests, bot turns, errors, open streams. */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpRequests = new Counter({
+    name: 'ventanilla_http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'ventanilla_http_request_duration_seconds',
+    help: 'HTTP request latency by method and route',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly turns = new Counter({
+    name: 'ventanilla_turns_total',
+    help: 'Bot turns by channel and outcome',
+    labelNames: ['channel', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly turnDuration = new Histogram({
+    name: 'ventanilla_turn_duration_seconds',
+    help: 'Bot turn duration by channel',
+    labelNames: ['channel'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly errors = new Counter({
+    name: 'ventanilla_errors_total',
+    help: 'Errors by kind (turn, http)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly openStreams: Gauge;
+  private openStreamsSource: () => number = () => 0;
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    const source = () => this.openStreamsSource();
+    this.openStreams = new Gauge({
+      name: 'ventanilla_directline_open_streams',
+      help: 'Open Direct Line WebSocket streams',
+      registers: [this.registry],
+      collect() {
+        this.set(source());
+      },
+    });
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'ventanilla_' });
+  }
+
+  /** Where the open-streams gauge reads its value at scrape time. */
+  countOpenStreamsWith(source: () => number): void {
+    this.openStreamsSource = source;
+  }
+
+  /** Records one finished turn. */
+  turnFinished(channel: string, seconds: number, ok: boolean): void {
+    this.turns.inc({ channel, outcome: ok ? 'ok' : 'error' });
+    this.turnDuration.observe({ channel }, seconds);
+    if (!ok) this.errors.inc({ kind: 'turn' });
+  }
+}

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import argon2 from 'argon2';
+import type { AuditRepository, UserRepository, UserRole, UserRow } from '../../models';
+import { USER_ROLES } from '../../models';
+
+export class UserInputError extends Error {
+  readonly code = 'user/invalid_input' as const;
+}
+
+export interface CreatedUser {
+  user: Omit<UserRow, 'passwordHash'>;
+  /** Set when no password was given: shown once, never stored in clear. */
+  generatedPassword: string | undefined;
+}
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const MIN_PASSWORD_LENGTH = 12;
+
+/** Generates a readable random password (no look-alike characters). */
+export function generatePassword(length = 20): string {
+  const alphabet = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  const bytes = randomBytes(length);
+  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+}
+
+/** Console users: creation with argon2id hashes, the first admin, password checks. */
+export class UserService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly audit: AuditRepository,
+  ) {
+    if (!users) throw new Error('UserService: users repository is required');
+    if (!audit) throw new Error('UserService: audit repository is required');
+  }
+
+  async create(input: { email: string; role: string; password?: string | undefined; displayName?: string; actor: string }): Promise<CreatedUser> {
+    const email = input.email.trim().toLowerCase();
+    if (!EMAIL_RE.test(email)) throw new UserInputError(`Correo electrónico inválido: "${input.email}"`);
+    if (!(USER_ROLES as readonly string[]).includes(input.role)) {
+      throw new UserInputError(`Rol inválido: "${input.role}" (use ${USER_ROLES.join(', ')})`);
+    }
+    if (input.password !== undefined && input.password.length < MIN_PASSWORD_LENGTH) {
+      throw new UserInputError(`La contraseña debe tener al menos ${MIN_PASSWORD_LENGTH} caracteres`);
+    }
+    const generatedPassword = input.password === undefined ? generatePassword() : undefined;
+    const passwordHash = await argon2.hash(input.password ?? (generatedPassword as string), { type: argon2.argon2id });
+    const row = await this.users.create({
+      email,
+      displayName: input.displayName?.trim() || email.split('@')[0] || email,
+      role: input.role as UserRole,
+      passwordHash,
+    });
+    await this.audit.append({ actor: input.actor, action: 'user.create', target: row.id, details: { email, role: row.role } });
+    const { passwordHash: _hash, ...user } = row;
+    return { user, generatedPassword };
+  }
+
+  /**
+   * Creates the first admin when there is none: with ADMIN_EMAIL/ADMIN_PASSWORD, or a generated
+   * password returned once for the operator to read. Returns null when an admin already exists.
+   */
+  async ensureInitialAdmin(email: string | undefined, password: string | undefined): Promise<CreatedUser | null> {
+    if ((await this.users.countByRole('admin')) > 0) return null;
+    return this.create({ email: email ?? 'admin@localhost.localdomain', role: 'admin', password, displayName: 'Administración', actor: 'system' });
+  }
+
+  /** The user when the password matches an active account, else null. */
+  async verifyPassword(email: string, password: string): Promise<Omit<UserRow, 'passwordHash'> | null> {
+    const row = await this.users.findByEmail(email);
+    if (!row || !row.active) return null;
+    if (!(await argon2.verify(row.passwordHash, password))) return null;
+    const { passwordHash: _hash, ...user } = row;
+    return user;
+  }
+}
