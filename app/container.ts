@@ -124,10 +124,13 @@ export async function createApplication(config: Config, logger: Logger, override
     stopping ??= (async () => {
       logger.info({ reason }, 'shutting down');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.server.closeIdleConnections();
       streams.close();
       const drained = await tracker.drain(15_000);
       if (!drained) logger.warn({ running: tracker.active }, 'shutdown: turns still running after 15 s');
-      await Promise.race([closed, new Promise((r) => setTimeout(r, 5_000))]);
+      // Requests still open after the turns finished are keep-alive leftovers.
+      server.server.closeAllConnections();
+      await closed;
       await database.close();
       logger.info('stopped');
     })();

@@ -68,7 +68,8 @@ export function makeServer(deps: ServerDeps): Server {
     const api = toApiError(err);
     for (const [k, v] of Object.entries(api.headers)) res.setHeader(k, v);
     err.statusCode = api.status;
-    Object.assign(err, { toJSON: () => api.toJSON() });
+    const body = api.toJSON();
+    Object.assign(err, { toJSON: () => body });
     if (api.status >= 500) {
       metrics.errors.inc({ kind: 'http' });
       (requests.get(req)?.log ?? logger).error({ err }, 'request failed');

@@ -36,7 +36,8 @@ export function createOnTurnError(deps: TurnErrorDeps): OnTurnError {
     logger.error({ ...where, err: error }, 'turn failed');
 
     try {
-      await context.sendActivity(MessageFactory.text(messages.turnError, messages.turnError, InputHints.AcceptingInput));
+      const apology = messages.turnError;
+      await context.sendActivity(MessageFactory.text(apology, apology, InputHints.AcceptingInput));
     } catch (sendError) {
       logger.error({ ...where, err: sendError }, 'turn failed: could not send the apology');
     }

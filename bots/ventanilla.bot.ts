@@ -122,7 +122,7 @@ export class VentanillaBot extends ActivityHandler {
     });
 
     this.onMessage(async (context, next) => {
-      await context.sendActivity({ type: ActivityTypes.Typing });
+      await this.sendTyping(context);
       // The protocol question is left out of the greeting when the message already carries the request.
       await this.greetOnce(context, !isRequestText(context.activity.text));
       await runDialog(this.dialog, context, this.dialogState);
@@ -145,6 +145,17 @@ export class VentanillaBot extends ActivityHandler {
     await this.userState.saveChanges(context, false);
   }
 
+  /**
+   * Sends the typing indicator straight through the adapter, as botbuilder's `ShowTypingMiddleware` does: through
+   * `context.sendActivity` it would set `context.responded`, and prompts then skip their retry message this turn.
+   * It also keeps typing indicators out of the transcript.
+   */
+  private async sendTyping(context: TurnContext): Promise<void> {
+    const reference = TurnContext.getConversationReference(context.activity);
+    const typing = TurnContext.applyConversationReference({ type: ActivityTypes.Typing }, reference);
+    await context.adapter.sendActivities(context, [typing]);
+  }
+
   /** Sends the protocol greeting unless this conversation already got it. */
   private async greetOnce(context: TurnContext, ask: boolean): Promise<void> {
     const record = await this.greetingRecord.get(context, {});
@@ -158,9 +169,11 @@ export class VentanillaBot extends ActivityHandler {
       orgName: this.settings.orgName,
       ask,
     });
-    await context.sendActivity(MessageFactory.text(text, text, ask ? InputHints.ExpectingInput : InputHints.IgnoringInput));
+    const inputHint = ask ? InputHints.ExpectingInput : InputHints.IgnoringInput;
+    await context.sendActivity(MessageFactory.text(text, text, inputHint));
     await this.greetingRecord.set(context, { sentAt: now.toISOString() });
     context.turnState.set(GREETED_THIS_TURN, ask);
-    this.logger.info({ conversationId: context.activity.conversation?.id, channel: context.activity.channelId }, 'greeting sent');
+    const { conversation, channelId } = context.activity;
+    this.logger.info({ conversationId: conversation?.id, channel: channelId }, 'greeting sent');
   }
 }

@@ -68,10 +68,15 @@ const QUESTIONS: Readonly<Record<RequestQuestion, string>> = {
 const SALUTATION_WORDS: ReadonlySet<string> = new Set([
   'hola', 'buen', 'buenos', 'buenas', 'dia', 'dias', 'tarde', 'tardes', 'noche', 'noches', 'que', 'tal', 'saludos',
 ]);
-const YES_WORDS: ReadonlySet<string> = new Set(['si', 'sip', 'claro', 'ok', 'okay', 'sale', 'va', 'correcto', 'afirmativo']);
+// Answers to «¿Hay algo más…?», compared after normalizeUtterance (no accents, lower case).
+const YES_WORDS: ReadonlySet<string> = new Set([
+  'si', 'sip', 'claro', 'ok', 'okay', 'sale', 'va', 'correcto', 'afirmativo',
+]);
 const YES_PHRASES: readonly string[] = ['por supuesto', 'desde luego', 'por favor', 'otra cosa', 'tengo otra'];
 const NO_WORDS: ReadonlySet<string> = new Set(['no', 'nop', 'nel', 'negativo', 'nada', 'ninguna', 'ninguno', 'gracias']);
-const NO_PHRASES: readonly string[] = ['es todo', 'eso es todo', 'seria todo', 'eso seria todo', 'muchas gracias', 'mil gracias'];
+const NO_PHRASES: readonly string[] = [
+  'es todo', 'eso es todo', 'seria todo', 'eso seria todo', 'muchas gracias', 'mil gracias',
+];
 
 function words(text: string | undefined): string[] {
   return normalizeUtterance(text)
@@ -238,7 +243,10 @@ export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
     return step.endDialog();
   }
 
-  private promptForRequest(step: WaterfallStepContext<MainDialogOptions>, text: string | undefined): Promise<DialogTurnResult> {
+  private promptForRequest(
+    step: WaterfallStepContext<MainDialogOptions>,
+    text: string | undefined,
+  ): Promise<DialogTurnResult> {
     const options: PromptOptions = { retryPrompt: question(messages.askRequestRetry) };
     if (text !== undefined) {
       options.prompt = question(text);

@@ -11,7 +11,7 @@ const MORNING = new Date('2026-11-22T17:30:00Z'); // 11:30 in Mexico City, 17:30
 const NIGHT = new Date('2026-11-23T02:00:00Z'); // 20:00 in Mexico City
 const SETTINGS = { botName: 'Ventanilla', orgName: 'la Universidad Autónoma del Estado', timeZone: MX };
 const GREETING = 'Buenos días, le atiende Ventanilla, el asistente virtual de la Universidad Autónoma del Estado. ¿En qué puedo ayudarle?';
-const STATE_KEY = 'test/conversations/Convo1';
+const STATE_KEY = 'test/conversations/Convo1/'; // ConversationState key: channel/conversations/id/namespace
 const HANDLER_REPLY = ['Respuesta de prueba del catálogo.'];
 
 interface LogEntry {
@@ -80,7 +80,7 @@ describe('VentanillaBot', () => {
     expect(texts(await turn(membersAdded('user1', 'bot')))).toEqual([GREETING]);
     expect(texts(await turn(membersAdded('user1')))).toEqual([]);
     expect(texts(await turn(membersAdded('otra-persona')))).toEqual([]);
-    // Only the bot joined: nobody to greet.
+    // The greeting already asked the question: the next message is taken as the request.
     expect(await say('No tengo internet')).toEqual(['<typing>', ...HANDLER_REPLY, messages.anythingElse]);
   });
 
@@ -103,7 +103,8 @@ describe('VentanillaBot', () => {
     const { say } = setup();
 
     expect(await say('hola')).toEqual(['<typing>', GREETING]);
-    expect(await say('hola')).toEqual(['<typing>', messages.askRequest]);
+    // Still only a salutation: the dialog asks for a description instead of registering «hola».
+    expect(await say('hola')).toEqual(['<typing>', messages.askRequestRetry]);
   });
 
   test('a first message with the request gets the greeting without the question, then the answer', async () => {
@@ -172,7 +173,7 @@ describe('VentanillaBot', () => {
   test('the turn error handler does not throw when the apology cannot be sent', async () => {
     const { adapter, conversationState } = setup();
     const onTurnError = createOnTurnError({ logger: recordingLogger().logger, conversationState });
-    const context = new TurnContext(adapter, adapter.makeActivity('hola'));
+    const context = new TurnContext(adapter, { ...adapter.makeActivity('hola'), channelId: 'test' });
     await conversationState.createProperty(DIALOG_STATE_PROPERTY).set(context, { dialogStack: [] });
     context.onSendActivities(async () => {
       throw new Error('canal no disponible');
@@ -185,7 +186,7 @@ describe('VentanillaBot', () => {
   test('the turn error handler logs the failed apology', async () => {
     const { adapter, conversationState } = setup();
     const { logger, entries } = recordingLogger();
-    const context = new TurnContext(adapter, adapter.makeActivity('hola'));
+    const context = new TurnContext(adapter, { ...adapter.makeActivity('hola'), channelId: 'test' });
     context.onSendActivities(async () => {
       throw new Error('canal no disponible');
     });
