@@ -9,7 +9,6 @@ const DB = ['drizzle-orm', 'drizzle-orm/*', 'pg', 'pg-*', '@electric-sql/*'];
 const BOTBUILDER = ['botbuilder', 'botbuilder-*', 'botframework-*', 'botbuilder/*'];
 const layer = (name) => [`**/${name}/**`, `../${name}`, `../../${name}`, `../../../${name}`];
 
-/** @param {{db?: boolean, botbuilder?: boolean, layers?: string[]}} allowed */
 function boundary(message, forbidden) {
   return ['error', { patterns: forbidden.map((group) => ({ group: group.patterns, message: `${message}: ${group.why}` })) }];
 }

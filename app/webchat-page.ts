@@ -12,6 +12,15 @@ const escapeHtml = (s: string) =>
 /** JSON that is safe inside a <script type="application/json"> element. */
 const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 
+/**
+ * An inline icon in the organisation's colour: without one the browser asks for /favicon.ico, which this server
+ * does not have (a 404 in every visitor's console).
+ */
+const iconHref = (color: string) =>
+  `data:image/svg+xml,${encodeURIComponent(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="${color}"/></svg>`,
+  )}`;
+
 export function renderWebChatPage(s: WebChatPageSettings): string {
   const title = `${s.orgName} — chat de atención`;
   return `<!doctype html>
@@ -20,6 +29,7 @@ export function renderWebChatPage(s: WebChatPageSettings): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
+<link rel="icon" href="${escapeHtml(iconHref(s.primaryColor))}">
 <link rel="stylesheet" href="/static/webchat-page.css">
 <style>:root { --primary: ${s.primaryColor}; --accent: ${s.accentColor}; }</style>
 </head>

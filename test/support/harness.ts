@@ -26,7 +26,10 @@ export async function startApp(
   options: { env?: Record<string, string>; clock?: Clock; database?: Database; testDatabase?: TestDatabase } = {},
 ): Promise<RunningApp & { testDatabase: TestDatabase | undefined }> {
   const config = testConfig(options.env);
-  const testDatabase = options.database ? options.testDatabase : (options.testDatabase ?? (await openTestDatabase()));
+  // With DATA_DIR or DATABASE_URL in env the application opens its database from config, as in production.
+  const fromConfig = Boolean(options.env?.DATA_DIR || options.env?.DATABASE_URL);
+  const testDatabase =
+    options.database || fromConfig ? options.testDatabase : (options.testDatabase ?? (await openTestDatabase()));
   const database = options.database ?? testDatabase?.database;
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const app = await createApplication(config, logger, {

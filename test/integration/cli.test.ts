@@ -1,0 +1,112 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRepositories, Database } from '../../models';
+import { UserService } from '../../services/users/user.service';
+import { defaultBackend, openTestDatabase } from '../support/test-database';
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** Runs `app/cli.ts` as `npm run cli` would (through tsx, so no build is needed in tests). */
+function cli(args: string[], env: Record<string, string>) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'app/cli.ts'), ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', DOTENV_CONFIG_QUIET: 'true', LOG_LEVEL: 'silent', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe(`CLI on ${defaultBackend()}`, () => {
+  let env: Record<string, string>;
+  let open: () => Promise<Database>;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    if (defaultBackend() === 'postgres') {
+      const t = await openTestDatabase('postgres');
+      await t.database.close();
+      env = { DATABASE_URL: t.url as string };
+      open = () => Database.open({ url: t.url, dataDir: 'unused' });
+      cleanup = () => t.dispose();
+    } else {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ventanilla-cli-'));
+      env = { DATA_DIR: dir };
+      open = () => Database.open({ dataDir: dir });
+      cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  afterAll(() => cleanup());
+
+  it('db:migrate applies the migrations', () => {
+    const r = cli(['db:migrate'], env);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Migraciones aplicadas en (pglite|postgres)/);
+  });
+
+  it('user:create stores an argon2id hash that verifies, and refuses a duplicate', async () => {
+    const r = cli(['user:create', '--email', 'Agente.Uno@Ejemplo.gob.mx', '--role', 'agent', '--password', 'contraseña-segura-123'], env);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Usuario creado: agente\.uno@ejemplo\.gob\.mx \(agent\)/);
+    expect(r.out).not.toMatch(/Contraseña generada/);
+    const dup = cli(['user:create', '--email', 'agente.uno@ejemplo.gob.mx', '--role', 'coordinator', '--password', 'otra-contraseña-123'], env);
+    expect(dup.code).toBe(1);
+    expect(dup.err).toMatch(/Ya existe un usuario con el correo/);
+
+    const db = await open();
+    try {
+      const repos = createRepositories(db);
+      const row = await repos.users.findByEmail('agente.uno@ejemplo.gob.mx');
+      expect(row?.passwordHash).toMatch(/^\$argon2id\$/);
+      const users = new UserService(repos.users, repos.audit);
+      expect(await users.verifyPassword('agente.uno@ejemplo.gob.mx', 'contraseña-segura-123')).toMatchObject({ role: 'agent' });
+      expect(await users.verifyPassword('agente.uno@ejemplo.gob.mx', 'incorrecta')).toBeNull();
+      const audit = await repos.audit.latest();
+      expect(audit.some((a) => a.action === 'user.create' && a.actor === 'cli')).toBe(true);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('user:create without --password prints a generated one that works', async () => {
+    const r = cli(['user:create', '--email', 'coord@ejemplo.gob.mx', '--role', 'coordinator'], env);
+    expect(r.code).toBe(0);
+    const password = /Contraseña generada \(se muestra una sola vez\): (\S+)/.exec(r.out)?.[1];
+    expect(password).toHaveLength(20);
+    const db = await open();
+    try {
+      const repos = createRepositories(db);
+      expect(await new UserService(repos.users, repos.audit).verifyPassword('coord@ejemplo.gob.mx', password as string)).not.toBeNull();
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('explains bad input: unknown role, short password, missing options, unknown command', () => {
+    expect(cli(['user:create', '--email', 'x@y.mx', '--role', 'jefe'], env)).toMatchObject({ code: 1, err: expect.stringMatching(/Rol inválido/) });
+    expect(cli(['user:create', '--email', 'x@y.mx', '--role', 'agent', '--password', 'corta'], env)).toMatchObject({ code: 1, err: expect.stringMatching(/al menos 12/) });
+    expect(cli(['user:create', '--email', 'x@y.mx'], env)).toMatchObject({ code: 2, err: expect.stringMatching(/Faltan --email y --role/) });
+    expect(cli(['borrar-todo'], env)).toMatchObject({ code: 2, err: expect.stringMatching(/Comando desconocido/) });
+    expect(cli(['db:migrate'], { ...env, PORT: 'abc' })).toMatchObject({ code: 1, err: expect.stringMatching(/PORT/) });
+  });
+});
+
+describe('first admin', () => {
+  it('is created once: with a generated password when none is configured', async () => {
+    const t = await openTestDatabase();
+    try {
+      const repos = createRepositories(t.database);
+      const users = new UserService(repos.users, repos.audit);
+      const first = await users.ensureInitialAdmin(undefined, undefined);
+      expect(first?.user.role).toBe('admin');
+      expect(first?.generatedPassword).toHaveLength(20);
+      expect(await users.verifyPassword(first?.user.email as string, first?.generatedPassword as string)).not.toBeNull();
+      expect(await users.ensureInitialAdmin('otro@ejemplo.mx', 'contraseña-larga-123')).toBeNull();
+    } finally {
+      await t.dispose();
+    }
+  });
+});
