@@ -237,13 +237,17 @@ export function channelStatus(config: Config): ChannelStatus[] {
   const bf = config.botFramework.appId
     ? { enabled: true, reason: 'JWT verificado con MicrosoftAppId' }
     : { enabled: true, reason: 'sin MicrosoftAppId: acepta solicitudes sin autenticar (solo para desarrollo y Emulator)' };
-  const off = (vars: string) => `apagado: faltan ${vars}`;
+  const later = (name: string, present: boolean, vars: string): ChannelStatus => ({
+    channel: name,
+    enabled: false,
+    reason: present ? 'credenciales presentes, pero este canal aún no está disponible en esta versión' : `apagado: faltan ${vars}`,
+  });
   return [
     { channel: 'webchat', enabled: true, reason: 'Direct Line propio en /v3/directline' },
     { channel: 'botframework', ...bf },
-    { channel: 'twilio', enabled: config.twilio !== null, reason: config.twilio ? 'credenciales presentes' : off('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN') },
-    { channel: 'email', enabled: config.smtp !== null && config.imap !== null, reason: config.smtp && config.imap ? 'SMTP e IMAP configurados' : off('SMTP_URL, IMAP_URL') },
-    { channel: 'facebook', enabled: config.facebook !== null, reason: config.facebook ? 'credenciales presentes' : off('FACEBOOK_APP_SECRET, FACEBOOK_VERIFY_TOKEN, FACEBOOK_PAGE_ACCESS_TOKEN') },
-    { channel: 'x', enabled: config.x !== null, reason: config.x ? 'credenciales presentes' : off('X_CONSUMER_SECRET, X_ACCESS_TOKEN') },
+    later('twilio', config.twilio !== null, 'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN'),
+    later('email', config.smtp !== null && config.imap !== null, 'SMTP_URL, IMAP_URL'),
+    later('facebook', config.facebook !== null, 'FACEBOOK_APP_SECRET, FACEBOOK_VERIFY_TOKEN, FACEBOOK_PAGE_ACCESS_TOKEN'),
+    later('x', config.x !== null, 'X_CONSUMER_SECRET, X_ACCESS_TOKEN'),
   ];
 }

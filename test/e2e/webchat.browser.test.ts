@@ -139,6 +139,30 @@ describe('web chat page in a real browser', () => {
       await context?.close();
     });
 
+    it.only('PROBE: tab', async () => {
+      const watched = await watch(context);
+      const { page } = watched;
+      await page.goto(running.baseUrl);
+      await expectTranscript(page, [GREETING]);
+      const describe = () => page.evaluate(() => { const a = document.activeElement as HTMLElement | null; return a ? `${a.tagName}#${a.id}.${a.className} ${a.getAttribute('aria-label') ?? ''} ${a.getAttribute('data-id') ?? ''} ${(a.textContent ?? '').slice(0, 30)}` : 'none'; });
+      console.log('initial', await describe());
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      console.log('after blur', await describe());
+      const seq: string[] = [];
+      for (let i = 0; i < 6; i++) { await page.keyboard.press('Tab'); seq.push(await describe()); }
+      console.log('A', seq.join('\n'));
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await page.evaluate(() => { window.location.hash = ''; });
+      const seq2: string[] = [];
+      for (let i = 0; i < 6; i++) { await page.keyboard.press('Tab'); seq2.push(await describe()); }
+      console.log('B', seq2.join('\n'));
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await page.mouse.click(500, 890);
+      const seq3: string[] = [];
+      for (let i = 0; i < 6; i++) { await page.keyboard.press('Tab'); seq3.push(await describe()); }
+      console.log('C', seq3.join('\n'));
+    });
+
     it('greets, answers, and keeps the whole conversation across a reload', async () => {
       const watched = await watch(context);
       const { page } = watched;
