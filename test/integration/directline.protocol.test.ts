@@ -104,6 +104,9 @@ describe('Direct Line protocol', () => {
       const secretClient = new DirectLineTestClient(base, SECRET);
       expect((await secretClient.poll('NoSuchConversation0000')).status).toBe(404);
       expect((await secretClient.call('GET', '/conversations/NoSuchConversation0000')).status).toBe(404);
+      const post = await secretClient.post('NoSuchConversation0000', 'hola');
+      expect(post.status).toBe(404);
+      expect((post.body.error as Json).code).toBe('ConversationNotFound');
     });
   });
 

@@ -160,6 +160,9 @@ export class DirectLineRoutes {
   /** Starts (or, for a token bound to one, resumes) a conversation; the bot greets on the first join. */
   private async start(req: Request, res: Response): Promise<void> {
     const caller = this.auth(req);
+    const parsed = startBody.safeParse(jsonBody(req));
+    if (!parsed.success) throw new ApiError(400, 'BadArgument', 'El cuerpo debe ser {"user": {"id": "…"}}.');
+    const locale = parsed.data?.locale;
     let conversationId: string;
     let userId: string;
     let status = 200;
@@ -170,14 +173,11 @@ export class DirectLineRoutes {
         throw new ApiError(404, 'ConversationNotFound', 'La conversación no existe.');
       }
     } else {
-      const parsed = startBody.safeParse(jsonBody(req));
-      if (!parsed.success) throw new ApiError(400, 'BadArgument', 'El cuerpo debe ser {"user": {"id": "…"}}.');
       userId = parsed.data?.user?.id ?? `dl_${randomId(16)}`;
       conversationId = (await this.deps.conversations.create(WEBCHAT_CHANNEL, userId)).id;
       status = 201;
     }
     if (await this.deps.conversations.markJoined(conversationId)) {
-      const locale = startBody.safeParse(jsonBody(req)).data?.locale;
       await this.runTurn(conversationId, {
         type: 'conversationUpdate',
         id: `join-${randomId(10)}`,
@@ -233,8 +233,6 @@ export class DirectLineRoutes {
     const userId = caller.kind === 'token' ? caller.claims.uid : (body.from?.id ?? 'dl_secret');
     const wait = this.postLimiter.take(`${conversationId}:${userId}`);
     if (wait > 0) throw tooMany(wait);
-    const conversation = await this.deps.conversations.get(conversationId);
-    if (!conversation) throw new ApiError(404, 'ConversationNotFound', 'La conversación no existe.');
 
     const { id: _id, timestamp: _ts, serviceUrl: _su, conversation: _c, recipient: _r, channelId: _ch, from, ...rest } = body;
     const inbound: ActivityJson = {
@@ -253,7 +251,11 @@ export class DirectLineRoutes {
       res.send(200, { id });
       return;
     }
-    const recorded = await this.deps.conversations.record(conversationId, 'in', inbound);
+    // Recording is also the existence check: one query on the hot path instead of two.
+    const recorded = await this.deps.conversations.record(conversationId, 'in', inbound).catch((err: unknown) => {
+      if (isConversationNotFound(err)) throw new ApiError(404, 'ConversationNotFound', 'La conversación no existe.');
+      throw err;
+    });
     if (recorded.duplicate) {
       res.send(200, { id: recorded.activity.id });
       return;
@@ -275,6 +277,10 @@ export class DirectLineRoutes {
       this.deps.adapter.processActivity(activity, (context) => this.deps.bot.run(context)),
     );
   }
+}
+
+function isConversationNotFound(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && err.code === 'conversation/not_found';
 }
 
 function tooMany(seconds: number): ApiError {
