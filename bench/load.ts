@@ -165,6 +165,45 @@ export function readMachineCpu(): { busy: number; total: number } | null {
   }
 }
 
+/** CPU ticks of every process on the machine, by pid, with its command name. */
+export function readAllProcs(): Map<number, { comm: string; ticks: number }> {
+  const out = new Map<number, { comm: string; ticks: number }>();
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const open = stat.indexOf('(');
+      const close = stat.lastIndexOf(')');
+      const fields = stat.slice(close + 2).split(' ');
+      out.set(Number(entry), { comm: stat.slice(open + 1, close), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // The process ended while we were reading.
+    }
+  }
+  return out;
+}
+
+/** CPU ticks used between two `readAllProcs()` snapshots by command name, leaving out `exclude` pids. */
+export function cpuByCommand(
+  before: Map<number, { comm: string; ticks: number }>,
+  after: Map<number, { comm: string; ticks: number }>,
+  exclude: number[],
+): Array<[string, number]> {
+  const byComm = new Map<string, number>();
+  for (const [pid, now] of after) {
+    if (exclude.includes(pid)) continue;
+    const used = now.ticks - (before.get(pid)?.ticks ?? 0);
+    if (used > 0) byComm.set(now.comm, (byComm.get(now.comm) ?? 0) + used);
+  }
+  return [...byComm].sort((a, b) => b[1] - a[1]);
+}
+
 export interface ServerChild {
   readonly label: string;
   readonly pid: number;

@@ -11,8 +11,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { PGlite as PGliteType } from '@electric-sql/pglite';
-import { Client } from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { Client, Pool } from 'pg';
 import {
   CLOCK_TICKS_PER_SECOND,
   type ChildStats,
@@ -22,6 +22,8 @@ import {
   percentile,
   type ProcSample,
   type QueryStats,
+  cpuByCommand,
+  readAllProcs,
   readMachineCpu,
   readProc,
   runLoad,
@@ -197,9 +199,8 @@ function instrumentDrivers(Pool: { prototype: object }, PGlite: { prototype: obj
 }
 
 async function serveVentanilla(): Promise<void> {
-  const pg = await import('pg');
-  const pglite: { PGlite: typeof PGliteType } = await import('@electric-sql/pglite');
-  const queries = instrumentDrivers(pg.Pool, pglite.PGlite);
+  // Static imports above: the app loads the drivers through require(), so these are the same classes.
+  const queries = instrumentDrivers(Pool, PGlite);
   const { loadConfig } = await import('../app/config');
   const { createApplication } = await import('../app/container');
   const { createLogger } = await import('../app/logger');
@@ -228,6 +229,7 @@ interface Window {
   proc: ProcSample | null;
   self: ProcSample | null;
   machine: { busy: number; total: number } | null;
+  all: Map<number, { comm: string; ticks: number }>;
   stats: Promise<ChildStats | null>;
 }
 
@@ -244,6 +246,8 @@ interface PhaseResult {
   serverCpuMs: number;
   cpuMsPerTurn: number;
   otherCpuMsPerTurn: number;
+  /** CPU of other processes during the window, by command name, ms per turn. */
+  otherByCommand: Array<[string, number]>;
   loadgenCpuMsPerTurn: number;
   machineBusy: number;
   eventLoopBusy: number;
@@ -288,32 +292,61 @@ const cleanup = {
   dropDatabase: undefined as (() => Promise<void>) | undefined,
 };
 
-async function runPhase(spec: PhaseSpec, o: Options, databaseUrl: string | undefined, index: number, total: number): Promise<PhaseResult> {
+interface Backends {
+  /** The fresh PostgreSQL bench database. */
+  databaseUrl: string | undefined;
+  /** PGlite data directory, initialized (initdb + migrations) before the first PGlite phase. */
+  pgliteDir: string;
+  /** A scratch DATA_DIR for the PostgreSQL phases (the app wants one; nothing is written there). */
+  scratchDir: string;
+  /** Peak RSS of the child that ran PGlite's initdb (the very first start on a new data directory). */
+  pgliteInitPeakKb?: number;
+  pgliteInitMs?: number;
+}
+
+const SECRET_KEY = randomBytes(32).toString('hex');
+
+function ventanillaEnv(o: Options, backend: 'pglite' | 'postgres', b: Backends, secret: string): NodeJS.ProcessEnv {
+  return childEnv({
+    NODE_ENV: 'production',
+    LOG_LEVEL: o.logLevel,
+    TZ: 'America/Mexico_City',
+    DATA_DIR: backend === 'pglite' ? b.pgliteDir : b.scratchDir,
+    SECRET_KEY,
+    DIRECTLINE_SECRET: secret,
+    DIRECTLINE_RATE_PER_MINUTE: '100000',
+    ...(backend === 'postgres' && b.databaseUrl ? { DATABASE_URL: b.databaseUrl } : {}),
+    ...(backend === 'postgres' && o.poolMax ? { DATABASE_POOL_MAX: String(o.poolMax) } : {}),
+  });
+}
+
+/**
+ * Starts and stops Ventanilla once on the new PGlite directory, so the measured phases see what production sees
+ * after its first start (initdb is a one-off that, in WebAssembly, leaves a much larger heap behind).
+ */
+async function initializePglite(o: Options, b: Backends): Promise<void> {
+  const started = performance.now();
+  const child = await startServerChild({
+    label: 'PGlite initialization',
+    script: 'bench/turns.bench.ts',
+    args: ['--serve'],
+    env: ventanillaEnv(o, 'pglite', b, randomBytes(24).toString('base64url')),
+  });
+  cleanup.children.add(child);
+  b.pgliteInitMs = performance.now() - started;
+  b.pgliteInitPeakKb = child.proc()?.vmHwmKb;
+  await child.stop();
+  cleanup.children.delete(child);
+}
+
+async function runPhase(spec: PhaseSpec, o: Options, b: Backends, index: number, total: number): Promise<PhaseResult> {
   const secret = randomBytes(24).toString('base64url');
-  let dataDir: string | undefined;
   let child: ServerChild;
   const startupStarted = performance.now();
-  if (spec.server === 'echo') {
+  if (spec.server === 'echo' || spec.backend === 'memory') {
     child = await startServerChild({ label: spec.title, script: 'bench/echo-baseline.ts', env: childEnv({ NODE_ENV: 'production', DIRECTLINE_SECRET: secret }) });
   } else {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ventanilla-bench-'));
-    cleanup.dirs.add(dataDir);
-    child = await startServerChild({
-      label: spec.title,
-      script: 'bench/turns.bench.ts',
-      args: ['--serve'],
-      env: childEnv({
-        NODE_ENV: 'production',
-        LOG_LEVEL: o.logLevel,
-        TZ: 'America/Mexico_City',
-        DATA_DIR: dataDir,
-        SECRET_KEY: randomBytes(32).toString('hex'),
-        DIRECTLINE_SECRET: secret,
-        DIRECTLINE_RATE_PER_MINUTE: '100000',
-        ...(spec.backend === 'postgres' && databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-        ...(spec.backend === 'postgres' && o.poolMax ? { DATABASE_POOL_MAX: String(o.poolMax) } : {}),
-      }),
-    });
+    child = await startServerChild({ label: spec.title, script: 'bench/turns.bench.ts', args: ['--serve'], env: ventanillaEnv(o, spec.backend, b, secret) });
   }
   cleanup.children.add(child);
   const startupMs = performance.now() - startupStarted;
@@ -336,6 +369,7 @@ async function runPhase(spec: PhaseSpec, o: Options, databaseUrl: string | undef
     proc: child.proc(),
     self: readProc('self'),
     machine: readMachineCpu(),
+    all: readAllProcs(),
     stats: child.stats().catch(() => null),
   });
   let atStart: Window | undefined;
@@ -386,10 +420,6 @@ async function runPhase(spec: PhaseSpec, o: Options, databaseUrl: string | undef
   const serverLog = child.logCounts();
   await child.stop();
   cleanup.children.delete(child);
-  if (dataDir) {
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    cleanup.dirs.delete(dataDir);
-  }
 
   const windowS = load.windowMs / 1000;
   const turns = load.answeredInWindow;
@@ -418,6 +448,9 @@ async function runPhase(spec: PhaseSpec, o: Options, databaseUrl: string | undef
     serverCpuMs: serverTicks * tickMs,
     cpuMsPerTurn: perTurn(serverTicks * tickMs),
     otherCpuMsPerTurn: perTurn(otherTicks * tickMs),
+    otherByCommand: cpuByCommand(atStart.all, atEnd.all, [child.pid, process.pid])
+      .slice(0, 3)
+      .map(([comm, ticks]) => [comm, perTurn(ticks * tickMs)]),
     loadgenCpuMsPerTurn: perTurn(selfTicks * tickMs),
     machineBusy: machine ? machine.busy / machine.total : NaN,
     eventLoopBusy: eluActive / (eluActive + eluIdle),
@@ -452,7 +485,10 @@ function printPhase(r: PhaseResult, o: Options): void {
   console.log(`  latency     p50 ${fmt.ms(r.p50)} ms · p95 ${fmt.ms(r.p95)} ms · p99 ${fmt.ms(r.p99)} ms · max ${fmt.ms(r.max)} ms   (POST → first bot message on the socket)`);
   console.log(`  errors      HTTP non-2xx ${http} · timeouts (>${o.timeoutMs / 1000} s) ${e.timeouts} · socket drops ${e.drops}${e.reconnects ? ` (${e.reconnects} reconnected)` : ''} · network ${e.network}   (whole phase, ${l.turnsTotal} turns)`);
   console.log(`  server CPU  ${(r.serverCpuMs / 1000).toFixed(2)} s in ${l.windowMs / 1000} s = ${fmt.pct(r.serverCpuMs / l.windowMs)} of a core → ${r.cpuMsPerTurn.toFixed(3)} ms CPU/turn; event loop busy ${fmt.pct(r.eventLoopBusy)}`);
-  console.log(`  other CPU   load generator ${r.loadgenCpuMsPerTurn.toFixed(3)} ms/turn · rest of the machine (PostgreSQL, …) ${r.otherCpuMsPerTurn.toFixed(3)} ms/turn · machine busy ${fmt.pct(r.machineBusy)} of ${os.cpus().length} cores`);
+  const others = r.otherByCommand.filter(([, ms]) => ms >= 0.01).map(([comm, ms]) => `${comm} ${ms.toFixed(2)}`).join(', ');
+  console.log(
+    `  other CPU   load generator ${r.loadgenCpuMsPerTurn.toFixed(3)} ms/turn · rest of the machine ${r.otherCpuMsPerTurn.toFixed(3)} ms/turn${others ? ` (top: ${others})` : ''} · machine busy ${fmt.pct(r.machineBusy)} of ${os.cpus().length} cores`,
+  );
   console.log(`  memory      peak RSS (VmHWM) ${fmt.mb(r.peakRssKb)} · highest VmRSS in the window ${fmt.mb(r.maxWindowRssKb)}`);
   if (r.queriesPerTurn !== undefined && r.queryMsPerTurn !== undefined && r.queries) {
     console.log(
@@ -638,12 +674,26 @@ async function main(): Promise<void> {
   const runnable = specs.filter((s) => s.backend !== 'postgres' || database);
   const results: PhaseResult[] = [];
   const started = performance.now();
+  const backends: Backends = {
+    databaseUrl: database?.url,
+    pgliteDir: fs.mkdtempSync(path.join(os.tmpdir(), 'ventanilla-bench-pglite-')),
+    scratchDir: fs.mkdtempSync(path.join(os.tmpdir(), 'ventanilla-bench-scratch-')),
+  };
+  cleanup.dirs.add(backends.pgliteDir);
+  cleanup.dirs.add(backends.scratchDir);
   try {
+    if (runnable.some((s) => s.backend === 'pglite')) {
+      await initializePglite(o, backends);
+      console.log(
+        `pglite    data directory initialized (initdb + migrations) in ${((backends.pgliteInitMs ?? NaN) / 1000).toFixed(1)} s; ` +
+          `that first start peaked at ${fmt.mb(backends.pgliteInitPeakKb ?? NaN)} RSS (phases below restart on the initialized directory)`,
+      );
+    }
     let i = 0;
     for (const spec of runnable) {
       i++;
       try {
-        results.push(await runPhase(spec, o, database?.url, i, runnable.length));
+        results.push(await runPhase(spec, o, backends, i, runnable.length));
       } catch (err) {
         console.log(`\n  ${spec.title}: FAILED — ${err instanceof Error ? err.message : String(err)}`);
         throw err;
@@ -652,6 +702,10 @@ async function main(): Promise<void> {
     printSummary(results, o);
     console.log(`\n  total time ${((performance.now() - started) / 1000).toFixed(0)} s`);
   } finally {
+    for (const dir of [backends.pgliteDir, backends.scratchDir]) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      cleanup.dirs.delete(dir);
+    }
     if (database) {
       await database.drop().catch((err: unknown) => console.log(`  could not drop the bench database: ${String(err)}`));
       cleanup.dropDatabase = undefined;

@@ -16,7 +16,7 @@
     try {
       var s = JSON.parse(sessionStorage.getItem(KEY) || 'null');
       return s && s.token && s.conversationId ? s : null;
-    } catch (e) {
+    } catch {
       return null;
     }
   }
@@ -24,7 +24,7 @@
   function save(session) {
     try {
       sessionStorage.setItem(KEY, JSON.stringify(session));
-    } catch (e) {
+    } catch {
       /* private mode: the chat still works, it just won't survive a reload */
     }
   }
@@ -85,7 +85,9 @@
         {
           directLine: directLine,
           userID: session.userId,
-          locale: 'es-ES',
+          // Web Chat shows its Spanish strings for any es-* locale; es-MX also formats dates the Mexican way and
+          // is the locale the bot receives on every activity.
+          locale: 'es-MX',
           overrideLocalizedStrings: {
             TEXT_INPUT_PLACEHOLDER: 'Escriba su mensaje',
             TEXT_INPUT_SEND_BUTTON_ALT: 'Enviar',
@@ -95,7 +97,8 @@
             botAvatarInitials: (config.botName || 'V').slice(0, 2).toUpperCase(),
             botAvatarBackgroundColor: config.primaryColor,
             userAvatarInitials: 'Ud',
-            userAvatarBackgroundColor: config.accentColor,
+            // Dark enough for the white initials to read (WCAG AA contrast).
+            userAvatarBackgroundColor: '#4A4A4A',
             bubbleFromUserBackground: '#f3ece0',
             hideUploadButton: true,
             sendBoxButtonColor: config.primaryColor,

@@ -1,6 +1,7 @@
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { greeting, messages } from '../../dialogs/messages/es-MX';
 import { startApp, type RunningApp } from '../support/harness';
+import { defaultBackend } from '../support/test-database';
 
 /**
  * The web chat page at `/` in a real browser (Debian chromium driven by playwright-core): the official Web Chat
@@ -141,7 +142,7 @@ function focused(page: Page): Promise<string> {
   });
 }
 
-describe('web chat page in a real browser', () => {
+describe(`web chat page in a real browser (database: ${defaultBackend()})`, () => {
   let browser: Browser;
   let context: BrowserContext;
 
@@ -183,7 +184,11 @@ describe('web chat page in a real browser', () => {
       expect(conversationId).toMatch(/^\w+$/);
 
       // The user's message: shown on the user's side, echoed by the server (so not failed), and answered.
+      const posted = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/conversations/${conversationId}/activities`));
       await send(page, REQUEST);
+      expect((await posted).postDataJSON()).toEqual(
+        expect.objectContaining({ type: 'message', text: REQUEST, locale: 'es-MX', channelData: expect.objectContaining({ clientActivityID: expect.any(String) }) }),
+      );
       await expectTranscript(page, [GREETING, REQUEST, ...REPLY]);
       await expectSent(page, REQUEST);
       await expectNothingFailed(page);

@@ -35,6 +35,8 @@ export interface DirectLineRoutesDeps {
 }
 
 const STREAM_TOKEN_TTL_SECONDS = 300;
+/** How long a POST waits for its turn before answering anyway. */
+const TURN_WAIT_MS = 5_000;
 const PREFIX = '/v3/directline';
 
 const startBody = z
@@ -261,13 +263,15 @@ export class DirectLineRoutes {
       return;
     }
     this.deps.hub.notify(conversationId, [recorded]);
-    try {
-      await this.runTurn(conversationId, { ...(recorded.activity as Partial<Activity>) });
-    } catch (err) {
+    const turn = this.runTurn(conversationId, { ...(recorded.activity as Partial<Activity>) }).catch((err: unknown) => {
       // The activity is recorded and onTurnError has apologised when it could: the client's
       // message was received, so it must not be marked as failed (and re-sent).
       this.deps.logger.error({ err, conversationId }, 'directline: turn failed after the activity was recorded');
-    }
+    });
+    // Answer when the turn is done, as Direct Line does, but never hold the client past
+    // TURN_WAIT_MS: Web Chat gives up on a POST after 20 s and would show a received message as failed.
+    // The turn goes on (and is awaited at shutdown) either way.
+    await Promise.race([turn, new Promise((resolve) => setTimeout(resolve, TURN_WAIT_MS).unref())]);
     res.send(200, { id: recorded.activity.id });
   }
 
