@@ -2,18 +2,19 @@
  * Shared pieces of the turn benchmark (see bench/README.md):
  *  - the load generator: N Direct Line conversations, each on its own WebSocket stream, each posting a message on a
  *    fixed schedule and timing the bot's reply on its socket;
- *  - the server-under-test child: spawned with tsx, measured through /proc and an IPC stats request;
+ *  - the server-under-test child: compiled JavaScript on plain node (or TypeScript through tsx), measured through
+ *    /proc and IPC stats requests;
  *  - small helpers (percentiles, /proc readers, formatting).
  *
  * Only 127.0.0.1 is ever contacted. Every loop is bounded by the phase length and the 10 s turn timeout.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
 // ───────────────────────────── IPC between the bench and the server under test ─────────────────────────────
@@ -25,6 +26,8 @@ export interface QueryStats {
   ms: number;
   /** Highest number of callers seen waiting for a pool connection (node-postgres only). */
   maxWaiting: number;
+  /** Slowest query (wall time, queueing included) since the last stats request. */
+  maxMs: number;
   byShape: Record<string, { count: number; ms: number }>;
 }
 
@@ -33,9 +36,14 @@ export interface ChildStats {
   cpuSystemUs: number;
   rssBytes: number;
   heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
   /** Cumulative event-loop time (performance.eventLoopUtilization()). */
   eluActiveMs: number;
   eluIdleMs: number;
+  /** Event-loop delay since the previous stats request (perf_hooks.monitorEventLoopDelay), ms. */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
   queries: QueryStats | null;
 }
 
@@ -69,6 +77,8 @@ export function serveChild(start: () => Promise<ServedApp>): void {
   if (!send) throw new Error('serveChild(): this process has no IPC channel (start it from bench/turns.bench.ts)');
   const reply = (m: ChildMessage) => send(m);
   let profiler: Session | undefined;
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const profile = async (m: ParentMessage): Promise<void> => {
     if (m.type === 'profile-start') {
       profiler = new Session();
@@ -91,7 +101,7 @@ export function serveChild(start: () => Promise<ServedApp>): void {
           const cpu = process.cpuUsage();
           const mem = process.memoryUsage();
           const elu = performance.eventLoopUtilization();
-          reply({
+          const answer: ChildMessage = {
             type: 'stats',
             id: m.id,
             stats: {
@@ -99,11 +109,17 @@ export function serveChild(start: () => Promise<ServedApp>): void {
               cpuSystemUs: cpu.system,
               rssBytes: mem.rss,
               heapUsedBytes: mem.heapUsed,
+              heapTotalBytes: mem.heapTotal,
+              externalBytes: mem.external,
               eluActiveMs: elu.active,
               eluIdleMs: elu.idle,
+              loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+              loopDelayMaxMs: loopDelay.max / 1e6,
               queries: app.queries ? app.queries() : null,
             },
-          });
+          };
+          loopDelay.reset();
+          reply(answer);
         } else if (m.type === 'profile-start' || m.type === 'profile-stop') {
           profile(m).then(
             () => reply({ type: 'done', id: m.id }),
@@ -223,22 +239,52 @@ export interface ServerChild {
   kill(): void;
 }
 
-const PROJECT_ROOT = path.resolve(__dirname, '..');
+export const PROJECT_ROOT = path.resolve(__dirname, '..');
 
-/** Spawns `node --import tsx <script> …args` with an IPC channel and waits for its `ready`. */
+/**
+ * How the server under test is run: TypeScript through tsx (`node --import tsx bench/x.ts`), or plain node on a
+ * tsc build of the project in `compiledRoot` (what `npm start` runs in production: compiled JavaScript).
+ */
+export type ChildRuntime = { kind: 'tsx' } | { kind: 'compiled'; compiledRoot: string };
+
+/**
+ * Compiles the project (tsconfig.json, bench included) into a scratch directory for the `compiled` runtime,
+ * with `node_modules` and the SQL migrations linked in. Writes nothing inside the project.
+ */
+export function compileProject(into: string): void {
+  const tsc = require.resolve('typescript/bin/tsc', { paths: [PROJECT_ROOT] });
+  const out = path.join(into, 'out');
+  const r = spawnSync(process.execPath, [tsc, '-p', path.join(PROJECT_ROOT, 'tsconfig.json'), '--outDir', out, '--sourceMap', 'false', '--noEmit', 'false'], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+  });
+  // Type errors (someone else's work in progress) do not stop tsc from emitting; a missing output does.
+  if (!fs.existsSync(path.join(out, 'bench', 'turns.bench.js'))) throw new Error(`tsc produced no build:\n${r.stdout}${r.stderr}`);
+  fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(into, 'node_modules'), 'dir');
+  fs.symlinkSync(path.join(PROJECT_ROOT, 'models', 'migrations'), path.join(out, 'models', 'migrations'), 'dir');
+  fs.symlinkSync(path.join(PROJECT_ROOT, 'public'), path.join(into, 'public'), 'dir');
+}
+
+/** Spawns the server script (`bench/x.ts`) with an IPC channel and waits for its `ready`. */
 export function startServerChild(options: {
   label: string;
+  /** Path relative to the project root, `.ts`. */
   script: string;
+  runtime: ChildRuntime;
   args?: string[];
   env: NodeJS.ProcessEnv;
   nodeArgs?: string[];
   readyTimeoutMs?: number;
 }): Promise<ServerChild> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', ...(options.nodeArgs ?? []), path.resolve(PROJECT_ROOT, options.script), ...(options.args ?? [])],
-    { cwd: PROJECT_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
-  );
+  const entry =
+    options.runtime.kind === 'tsx'
+      ? ['--import', 'tsx', ...(options.nodeArgs ?? []), path.resolve(PROJECT_ROOT, options.script)]
+      : [...(options.nodeArgs ?? []), path.join(options.runtime.compiledRoot, 'out', options.script.replace(/\.ts$/, '.js'))];
+  const child: ChildProcess = spawn(process.execPath, [...entry, ...(options.args ?? [])], {
+    cwd: PROJECT_ROOT,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   const tail: string[] = [];
   const counts = { warn: 0, error: 0 };
   const collect = (chunk: Buffer) => {
@@ -334,7 +380,34 @@ interface HttpResult {
   body: unknown;
 }
 
-function httpJson(
+/**
+ * One JSON request. A request that fails with ECONNRESET on a reused keep-alive socket is sent once more: the server
+ * closed that idle connection as we picked it (a client-side race, not a server error; Node's docs recommend the
+ * retry). Posts are safe to resend: the server de-duplicates them by clientActivityID.
+ */
+async function httpJson(
+  agent: http.Agent,
+  baseUrl: URL,
+  method: string,
+  urlPath: string,
+  bearer: string,
+  body: unknown,
+  timeoutMs: number,
+  errors?: LoadErrors,
+): Promise<HttpResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await httpJsonOnce(agent, baseUrl, method, urlPath, bearer, body, timeoutMs);
+    } catch (err) {
+      if (!(err instanceof KeepAliveRace) || attempt >= 3) throw err;
+      if (errors) errors.keepAliveRetries++;
+    }
+  }
+}
+
+class KeepAliveRace extends Error {}
+
+function httpJsonOnce(
   agent: http.Agent,
   baseUrl: URL,
   method: string,
@@ -374,7 +447,10 @@ function httpJson(
       },
     );
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`HTTP ${method} ${urlPath}: no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (req.reusedSocket && err.code === 'ECONNRESET') reject(new KeepAliveRace(`${err.message} (reused keep-alive socket)`));
+      else reject(err);
+    });
     if (payload) req.write(payload);
     req.end();
   });
@@ -391,7 +467,7 @@ interface WireActivity {
 
 type TurnOutcome =
   | { ok: true; latencyMs: number; repliedAt: number }
-  | { ok: false; error: 'timeout' | 'network' | `http ${number}` | 'no-stream' };
+  | { ok: false; error: 'timeout-post' | 'timeout-reply' | 'network' | `http ${number}` | 'no-stream'; detail?: string };
 
 interface PendingTurn {
   clientId: string;
@@ -405,8 +481,13 @@ export interface LoadErrors {
   http: Record<string, number>;
   /** No reply (or no POST answer) within the turn timeout. */
   timeouts: number;
+  /** …of which the POST had been answered, but the bot's reply never reached the socket in time. */
+  timeoutsAfterPost: number;
   /** Connection refused/reset on a post. */
   network: number;
+  networkDetail: string[];
+  /** Posts resent after the keep-alive race (not errors). */
+  keepAliveRetries: number;
   /** WebSocket streams that closed without us closing them. */
   drops: number;
   /** Reconnects that brought a dropped stream back. */
@@ -547,18 +628,19 @@ class BenchConversation {
         this.token,
         { type: 'message', text, from: { id: `bench-user-${this.index}` }, locale: 'es-MX', channelData: { clientActivityID: clientId } },
         this.timeoutMs + 1000,
+        this.errors,
       ).then(
         (res) => res,
-        () => 'network' as const,
+        (err: unknown) => ({ network: err instanceof Error ? err.message : String(err) }),
       );
       const post = await Promise.race([posted, timeout]);
-      if (post === 'timeout') return { ok: false, error: 'timeout' };
-      if (post === 'network') return { ok: false, error: 'network' };
+      if (post === 'timeout') return { ok: false, error: 'timeout-post' };
+      if ('network' in post) return { ok: false, error: 'network', detail: post.network };
       if (post.status < 200 || post.status >= 300) return { ok: false, error: `http ${post.status}` };
       const id = (post.body as { id?: unknown } | undefined)?.id;
       if (typeof id === 'string') this.learnId(id);
       const reply = await Promise.race([replied, timeout]);
-      if (reply === 'timeout') return { ok: false, error: 'timeout' };
+      if (reply === 'timeout') return { ok: false, error: 'timeout-reply' };
       return { ok: true, latencyMs: reply - sentAt, repliedAt: reply };
     } finally {
       clearTimeout(timer);
@@ -638,7 +720,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const base = new URL(o.baseUrl);
   if (base.hostname !== '127.0.0.1') throw new Error(`runLoad(): only 127.0.0.1 is allowed, got ${base.hostname}`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024 });
-  const errors: LoadErrors = { http: {}, timeouts: 0, network: 0, drops: 0, reconnects: 0 };
+  const errors: LoadErrors = { http: {}, timeouts: 0, timeoutsAfterPost: 0, network: 0, networkDetail: [], keepAliveRetries: 0, drops: 0, reconnects: 0 };
 
   const setupStarted = performance.now();
   const all = Array.from({ length: o.conversations }, (_, i) => new BenchConversation(i, agent, base, errors, o.timeoutMs));
@@ -705,10 +787,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         }
         const bucket = Math.floor((outcome.repliedAt - windowStart) / 1000);
         if (bucket >= 0 && bucket < perSecond.length) perSecond[bucket] = (perSecond[bucket] ?? 0) + 1;
-      } else if (outcome.error === 'timeout') {
+      } else if (outcome.error === 'timeout-post' || outcome.error === 'timeout-reply') {
         errors.timeouts++;
+        if (outcome.error === 'timeout-reply') errors.timeoutsAfterPost++;
       } else if (outcome.error === 'network') {
         errors.network++;
+        if (errors.networkDetail.length < 3 && outcome.detail) errors.networkDetail.push(outcome.detail);
       } else if (outcome.error === 'no-stream') {
         // The stream dropped and is being reconnected (the drop is counted); try again next slot.
       } else {

@@ -20,8 +20,11 @@ import {
   type LoadResult,
   machineDescription,
   percentile,
+  PROJECT_ROOT,
   type ProcSample,
   type QueryStats,
+  type ChildRuntime,
+  compileProject,
   cpuByCommand,
   readAllProcs,
   readMachineCpu,
@@ -48,6 +51,9 @@ interface Options {
   profileDir: string | undefined;
   detail: boolean;
   quick: boolean;
+  runtime: 'compiled' | 'tsx';
+  /** Extra node flags for the Ventanilla server processes (experiments: heap sizes, …). */
+  serverNodeArgs: string[];
 }
 
 const ALL_PHASES = ['pglite', 'postgres', 'postgres-sat', 'pglite-sat', 'echo', 'echo-sat'] as const;
@@ -65,6 +71,9 @@ const USAGE = `usage: npm run bench:turns -- [options]
   --pool-max N             DATABASE_POOL_MAX for the PostgreSQL phases (default: the app's default)
   --log-level LEVEL        LOG_LEVEL of the server under test (default warn)
   --profile DIR            write a V8 CPU profile of each Ventanilla window to DIR and print its top entries
+  --runtime compiled|tsx   run the servers as tsc-compiled JavaScript on plain node, like npm start (default),
+                           or as TypeScript through tsx (no build; adds tsx's memory and start-up time)
+  --server-node-args "…"  extra node flags for the Ventanilla server (e.g. "--max-semi-space-size=4")
   --detail                 print per-query-shape counts and per-second throughput
   --quick                  10 s windows, 50 conversations`;
 
@@ -84,6 +93,8 @@ function parseOptions(argv: string[]): Options {
     profileDir: undefined,
     detail: false,
     quick,
+    runtime: 'compiled',
+    serverNodeArgs: [],
   };
   const num = (flag: string, v: string | undefined, min: number, max: number): number => {
     const n = Number(v);
@@ -141,6 +152,16 @@ function parseOptions(argv: string[]): Options {
         o.logLevel = value;
         i++;
         break;
+      case '--runtime':
+        if (value !== 'compiled' && value !== 'tsx') throw new Error('--runtime: expected compiled or tsx');
+        o.runtime = value;
+        i++;
+        break;
+      case '--server-node-args':
+        if (value === undefined) throw new Error('--server-node-args: missing value');
+        o.serverNodeArgs = value.split(/\s+/).filter(Boolean);
+        i++;
+        break;
       case '--profile':
         if (!value) throw new Error('--profile: missing directory');
         o.profileDir = path.resolve(value);
@@ -169,14 +190,14 @@ function sqlShape(first: unknown): string {
  * Counts the queries the app sends (and their wall time, pool waits included) by wrapping the drivers' `query`
  * — node-postgres' Pool and PGlite — before the app opens its database. Bench-only instrumentation.
  */
-function instrumentDrivers(Pool: { prototype: object }, PGlite: { prototype: object }): () => QueryStats {
-  const stats: QueryStats = { count: 0, ms: 0, maxWaiting: 0, byShape: {} };
+function instrumentDrivers(Pool: { prototype: object }, PGlite: { prototype: object }, byShape: boolean): () => QueryStats {
+  const stats: QueryStats = { count: 0, ms: 0, maxWaiting: 0, maxMs: 0, byShape: {} };
+  const noShape = { count: 0, ms: 0 };
   const wrap = (proto: object) => {
     const target = proto as { query: (...args: unknown[]) => unknown };
     const original = target.query;
     target.query = function (this: { waitingCount?: number }, ...args: unknown[]): unknown {
-      const shape = sqlShape(args[0]);
-      const entry = (stats.byShape[shape] ??= { count: 0, ms: 0 });
+      const entry = byShape ? (stats.byShape[sqlShape(args[0])] ??= { count: 0, ms: 0 }) : noShape;
       stats.count++;
       entry.count++;
       const started = performance.now();
@@ -187,6 +208,7 @@ function instrumentDrivers(Pool: { prototype: object }, PGlite: { prototype: obj
           const ms = performance.now() - started;
           stats.ms += ms;
           entry.ms += ms;
+          if (ms > stats.maxMs) stats.maxMs = ms;
         };
         result.then(done, done);
       }
@@ -195,12 +217,16 @@ function instrumentDrivers(Pool: { prototype: object }, PGlite: { prototype: obj
   };
   wrap(Pool.prototype);
   wrap(PGlite.prototype);
-  return () => ({ ...stats, byShape: Object.fromEntries(Object.entries(stats.byShape).map(([k, v]) => [k, { ...v }])) });
+  return () => {
+    const snapshot = { ...stats, byShape: Object.fromEntries(Object.entries(stats.byShape).map(([k, v]) => [k, { ...v }])) };
+    stats.maxMs = 0;
+    return snapshot;
+  };
 }
 
 async function serveVentanilla(): Promise<void> {
   // Static imports above: the app loads the drivers through require(), so these are the same classes.
-  const queries = instrumentDrivers(Pool, PGlite);
+  const queries = instrumentDrivers(Pool, PGlite, process.env.BENCH_QUERY_SHAPES === '1');
   const { loadConfig } = await import('../app/config');
   const { createApplication } = await import('../app/container');
   const { createLogger } = await import('../app/logger');
@@ -251,12 +277,18 @@ interface PhaseResult {
   loadgenCpuMsPerTurn: number;
   machineBusy: number;
   eventLoopBusy: number;
+  /** Event-loop delay in the window (p99, max), ms. */
+  loopDelay: { p99: number; max: number } | undefined;
+  /** Share of the server's CPU spent in the kernel (socket writes, …). */
+  systemShare: number;
   peakRssKb: number;
   maxWindowRssKb: number;
+  rssTimeline: number[];
+  heapAtEnd: { usedBytes: number; totalBytes: number; externalBytes: number } | undefined;
   queriesPerTurn: number | undefined;
   queryMsPerTurn: number | undefined;
   queries: QueryStats | undefined;
-  serverLog: { warn: number; error: number };
+  serverLog: { warn: number; error: number; last: string[] };
   profile: string | undefined;
 }
 
@@ -299,6 +331,7 @@ interface Backends {
   pgliteDir: string;
   /** A scratch DATA_DIR for the PostgreSQL phases (the app wants one; nothing is written there). */
   scratchDir: string;
+  runtime: ChildRuntime;
   /** Peak RSS of the child that ran PGlite's initdb (the very first start on a new data directory). */
   pgliteInitPeakKb?: number;
   pgliteInitMs?: number;
@@ -315,6 +348,7 @@ function ventanillaEnv(o: Options, backend: 'pglite' | 'postgres', b: Backends, 
     SECRET_KEY,
     DIRECTLINE_SECRET: secret,
     DIRECTLINE_RATE_PER_MINUTE: '100000',
+    ...(o.detail ? { BENCH_QUERY_SHAPES: '1' } : {}),
     ...(backend === 'postgres' && b.databaseUrl ? { DATABASE_URL: b.databaseUrl } : {}),
     ...(backend === 'postgres' && o.poolMax ? { DATABASE_POOL_MAX: String(o.poolMax) } : {}),
   });
@@ -329,6 +363,8 @@ async function initializePglite(o: Options, b: Backends): Promise<void> {
   const child = await startServerChild({
     label: 'PGlite initialization',
     script: 'bench/turns.bench.ts',
+    runtime: b.runtime,
+    nodeArgs: o.serverNodeArgs,
     args: ['--serve'],
     env: ventanillaEnv(o, 'pglite', b, randomBytes(24).toString('base64url')),
   });
@@ -344,9 +380,9 @@ async function runPhase(spec: PhaseSpec, o: Options, b: Backends, index: number,
   let child: ServerChild;
   const startupStarted = performance.now();
   if (spec.server === 'echo' || spec.backend === 'memory') {
-    child = await startServerChild({ label: spec.title, script: 'bench/echo-baseline.ts', env: childEnv({ NODE_ENV: 'production', DIRECTLINE_SECRET: secret }) });
+    child = await startServerChild({ label: spec.title, script: 'bench/echo-baseline.ts', runtime: b.runtime, env: childEnv({ NODE_ENV: 'production', DIRECTLINE_SECRET: secret }) });
   } else {
-    child = await startServerChild({ label: spec.title, script: 'bench/turns.bench.ts', args: ['--serve'], env: ventanillaEnv(o, spec.backend, b, secret) });
+    child = await startServerChild({ label: spec.title, script: 'bench/turns.bench.ts', runtime: b.runtime, nodeArgs: o.serverNodeArgs, args: ['--serve'], env: ventanillaEnv(o, spec.backend, b, secret) });
   }
   cleanup.children.add(child);
   const startupMs = performance.now() - startupStarted;
@@ -360,10 +396,13 @@ async function runPhase(spec: PhaseSpec, o: Options, b: Backends, index: number,
 
   let maxWindowRssKb = 0;
   let inWindow = false;
+  let ticks = 0;
+  const rssTimeline: number[] = [];
   const rssSampler = setInterval(() => {
     if (!inWindow) return;
     const p = child.proc();
     if (p && p.vmRssKb > maxWindowRssKb) maxWindowRssKb = p.vmRssKb;
+    if (p && ++ticks % 20 === 0) rssTimeline.push(p.vmRssKb);
   }, 250);
   const snapshot = (): Window => ({
     proc: child.proc(),
@@ -411,13 +450,13 @@ async function runPhase(spec: PhaseSpec, o: Options, b: Backends, index: number,
   if (profileFile) {
     try {
       await profiling;
-      profileSummary = summarizeProfile(profileFile);
+      profileSummary = summarizeProfile(profileFile, [PROJECT_ROOT, ...(b.runtime.kind === 'compiled' ? [path.join(b.runtime.compiledRoot, 'out')] : [])]);
     } catch (err) {
       profileSummary = `  profile     failed: ${err instanceof Error ? err.message : String(err)}`;
     }
   }
   const finalProc = child.proc();
-  const serverLog = child.logCounts();
+  const serverLog = { ...child.logCounts(), last: child.logTail(200).filter((l) => /"level":(5|6)\d/.test(l)).slice(-2) };
   await child.stop();
   cleanup.children.delete(child);
 
@@ -428,7 +467,8 @@ async function runPhase(spec: PhaseSpec, o: Options, b: Backends, index: number,
   const serverTicks = atStart.proc && atEnd.proc ? atEnd.proc.cpuTicks - atStart.proc.cpuTicks : NaN;
   const selfTicks = atStart.self && atEnd.self ? atEnd.self.cpuTicks - atStart.self.cpuTicks : NaN;
   const machine = atStart.machine && atEnd.machine ? { busy: atEnd.machine.busy - atStart.machine.busy, total: atEnd.machine.total - atStart.machine.total } : undefined;
-  const otherTicks = machine ? machine.busy - serverTicks - selfTicks : NaN;
+  // /proc/stat and the per-process counters are sampled a few µs apart: clamp the rounding at zero.
+  const otherTicks = machine ? Math.max(0, machine.busy - serverTicks - selfTicks) : NaN;
   const queriesDelta = diffQueries(statsStart?.queries ?? null, statsEnd?.queries ?? null);
   const eluActive = statsStart && statsEnd ? statsEnd.eluActiveMs - statsStart.eluActiveMs : NaN;
   const eluIdle = statsStart && statsEnd ? statsEnd.eluIdleMs - statsStart.eluIdleMs : NaN;
@@ -454,8 +494,15 @@ async function runPhase(spec: PhaseSpec, o: Options, b: Backends, index: number,
     loadgenCpuMsPerTurn: perTurn(selfTicks * tickMs),
     machineBusy: machine ? machine.busy / machine.total : NaN,
     eventLoopBusy: eluActive / (eluActive + eluIdle),
+    loopDelay: statsEnd ? { p99: statsEnd.loopDelayP99Ms, max: statsEnd.loopDelayMaxMs } : undefined,
+    systemShare:
+      statsStart && statsEnd
+        ? (statsEnd.cpuSystemUs - statsStart.cpuSystemUs) / (statsEnd.cpuSystemUs - statsStart.cpuSystemUs + statsEnd.cpuUserUs - statsStart.cpuUserUs)
+        : NaN,
     peakRssKb: finalProc?.vmHwmKb ?? NaN,
     maxWindowRssKb,
+    rssTimeline,
+    heapAtEnd: statsEnd ? { usedBytes: statsEnd.heapUsedBytes, totalBytes: statsEnd.heapTotalBytes, externalBytes: statsEnd.externalBytes } : undefined,
     queriesPerTurn: queriesDelta ? perTurn(queriesDelta.count) : undefined,
     queryMsPerTurn: queriesDelta ? perTurn(queriesDelta.ms) : undefined,
     queries: queriesDelta,
@@ -473,7 +520,7 @@ function diffQueries(a: QueryStats | null, b: QueryStats | null): QueryStats | u
     const before = a.byShape[shape] ?? { count: 0, ms: 0 };
     if (v.count - before.count > 0) byShape[shape] = { count: v.count - before.count, ms: v.ms - before.ms };
   }
-  return { count: b.count - a.count, ms: b.ms - a.ms, maxWaiting: b.maxWaiting, byShape };
+  return { count: b.count - a.count, ms: b.ms - a.ms, maxWaiting: b.maxWaiting, maxMs: b.maxMs, byShape };
 }
 
 function printPhase(r: PhaseResult, o: Options): void {
@@ -483,16 +530,24 @@ function printPhase(r: PhaseResult, o: Options): void {
   console.log(`  setup       ${l.conversationsReady}/${o.conversations} conversations ready (token, conversation, socket) in ${(l.setupMs / 1000).toFixed(1)} s${l.setupFailures.length ? `; failures: ${l.setupFailures.length} (first: ${l.setupFailures[0]})` : ''}`);
   console.log(`  turns       ${l.sentInWindow} posted in the window, ${l.answeredInWindow} answered → ${fmt.rate(r.turnsPerSecond)} turns/s`);
   console.log(`  latency     p50 ${fmt.ms(r.p50)} ms · p95 ${fmt.ms(r.p95)} ms · p99 ${fmt.ms(r.p99)} ms · max ${fmt.ms(r.max)} ms   (POST → first bot message on the socket)`);
-  console.log(`  errors      HTTP non-2xx ${http} · timeouts (>${o.timeoutMs / 1000} s) ${e.timeouts} · socket drops ${e.drops}${e.reconnects ? ` (${e.reconnects} reconnected)` : ''} · network ${e.network}   (whole phase, ${l.turnsTotal} turns)`);
-  console.log(`  server CPU  ${(r.serverCpuMs / 1000).toFixed(2)} s in ${l.windowMs / 1000} s = ${fmt.pct(r.serverCpuMs / l.windowMs)} of a core → ${r.cpuMsPerTurn.toFixed(3)} ms CPU/turn; event loop busy ${fmt.pct(r.eventLoopBusy)}`);
+  console.log(
+    `  errors      HTTP non-2xx ${http} · timeouts (>${o.timeoutMs / 1000} s) ${e.timeouts}${e.timeouts ? ` (${e.timeoutsAfterPost} after the POST was answered)` : ''}` +
+      ` · socket drops ${e.drops}${e.reconnects ? ` (${e.reconnects} reconnected)` : ''} · network ${e.network}${e.networkDetail.length ? ` (${e.networkDetail.join('; ')})` : ''}   (whole phase, ${l.turnsTotal} turns${e.keepAliveRetries ? `, ${e.keepAliveRetries} keep-alive resends` : ''})`,
+  );
+  console.log(
+    `  server CPU  ${(r.serverCpuMs / 1000).toFixed(2)} s in ${l.windowMs / 1000} s = ${fmt.pct(r.serverCpuMs / l.windowMs)} of a core → ${r.cpuMsPerTurn.toFixed(3)} ms CPU/turn (${fmt.pct(r.systemShare)} in the kernel); event loop busy ${fmt.pct(r.eventLoopBusy)}` +
+      (r.loopDelay ? `, its delay p99 ${fmt.ms(r.loopDelay.p99)} ms, max ${fmt.ms(r.loopDelay.max)} ms` : ''),
+  );
   const others = r.otherByCommand.filter(([, ms]) => ms >= 0.01).map(([comm, ms]) => `${comm} ${ms.toFixed(2)}`).join(', ');
   console.log(
     `  other CPU   load generator ${r.loadgenCpuMsPerTurn.toFixed(3)} ms/turn · rest of the machine ${r.otherCpuMsPerTurn.toFixed(3)} ms/turn${others ? ` (top: ${others})` : ''} · machine busy ${fmt.pct(r.machineBusy)} of ${os.cpus().length} cores`,
   );
-  console.log(`  memory      peak RSS (VmHWM) ${fmt.mb(r.peakRssKb)} · highest VmRSS in the window ${fmt.mb(r.maxWindowRssKb)}`);
+  const heap = r.heapAtEnd ? ` · at the end of the window: V8 heap ${fmt.mb(r.heapAtEnd.usedBytes / 1024)} used of ${fmt.mb(r.heapAtEnd.totalBytes / 1024)}, external ${fmt.mb(r.heapAtEnd.externalBytes / 1024)}` : '';
+  console.log(`  memory      peak RSS (VmHWM) ${fmt.mb(r.peakRssKb)} · highest VmRSS in the window ${fmt.mb(r.maxWindowRssKb)}${heap}`);
+  if (o.detail && r.rssTimeline.length) console.log(`  RSS / 5 s   ${r.rssTimeline.map((kb) => (kb / 1024).toFixed(0)).join(' ')} MB`);
   if (r.queriesPerTurn !== undefined && r.queryMsPerTurn !== undefined && r.queries) {
     console.log(
-      `  database    ${r.queriesPerTurn.toFixed(2)} queries/turn · ${fmt.ms(r.queryMsPerTurn)} ms of query wall time per turn (queueing included)` +
+      `  database    ${r.queriesPerTurn.toFixed(2)} queries/turn · ${fmt.ms(r.queryMsPerTurn)} ms of query wall time per turn (queueing included), slowest ${fmt.ms(r.queries.maxMs)} ms` +
         (r.spec.backend === 'postgres' ? ` · most callers waiting for a pool connection: ${r.queries.maxWaiting}` : ''),
     );
     if (o.detail && r.load.answeredInWindow > 0) {
@@ -502,7 +557,10 @@ function printPhase(r: PhaseResult, o: Options): void {
       }
     }
   }
-  if (r.serverLog.warn + r.serverLog.error > 0) console.log(`  server log  ${r.serverLog.warn} warnings, ${r.serverLog.error} errors`);
+  if (r.serverLog.warn + r.serverLog.error > 0) {
+    console.log(`  server log  ${r.serverLog.warn} warnings, ${r.serverLog.error} errors${r.serverLog.last.length ? '; last errors:' : ''}`);
+    for (const line of r.serverLog.last) console.log(`      ${line.slice(0, 300)}`);
+  }
   if (o.detail) console.log(`  per second  ${l.perSecond.join(' ')}`);
   const buckets = fiveSecondRates(l.perSecond);
   if (r.spec.kind === 'saturation' && buckets.length > 1) {
@@ -525,7 +583,7 @@ interface ProfileNode {
   hitCount?: number;
 }
 
-function bucketOf(url: string, fn: string): string {
+function bucketOf(url: string, fn: string, roots: string[]): string {
   if (!url) return fn.startsWith('(') ? fn : '(native)';
   if (url.startsWith('node:')) return 'node: (core)';
   if (url.startsWith('wasm://')) return 'wasm (PGlite)';
@@ -534,13 +592,14 @@ function bucketOf(url: string, fn: string): string {
     const rest = url.slice(nm + '/node_modules/'.length).split('/');
     return rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? '?');
   }
-  const root = path.resolve(__dirname, '..');
   const file = url.replace(/^file:\/\//, '');
-  if (file.startsWith(root)) return `${path.relative(root, file).split(path.sep)[0]}/ (ours)`;
+  const root = roots.find((r) => file.startsWith(`${r}${path.sep}`));
+  if (root) return `${path.relative(root, file).split(path.sep)[0]}/ (ours)`;
   return url;
 }
 
-function summarizeProfile(file: string): string {
+/** Self time of a .cpuprofile by package (or top folder of ours under one of `roots`) and by function. */
+function summarizeProfile(file: string, roots: string[]): string {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[] };
   const perSample = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples.length);
   const byBucket = new Map<string, number>();
@@ -550,7 +609,7 @@ function summarizeProfile(file: string): string {
     const hits = node.hitCount ?? 0;
     if (hits === 0 || node.callFrame.functionName === '(idle)') continue;
     busy += hits;
-    const bucket = bucketOf(node.callFrame.url, node.callFrame.functionName);
+    const bucket = bucketOf(node.callFrame.url, node.callFrame.functionName, roots);
     byBucket.set(bucket, (byBucket.get(bucket) ?? 0) + hits);
     const where = node.callFrame.url ? `${bucket === node.callFrame.url ? path.basename(node.callFrame.url) : bucket} ${path.basename(node.callFrame.url)}:${node.callFrame.lineNumber + 1}` : '';
     const key = `${node.callFrame.functionName || '(anonymous)'}  ${where}`.trim();
@@ -668,13 +727,26 @@ async function main(): Promise<void> {
   }
   console.log(
     `settings  ${o.conversations} conversations, interval ${o.intervalMs} ms (saturation ${o.saturationIntervalMs} ms), window ${o.durationS} s after ${o.warmupS} s warm-up, turn timeout ${o.timeoutMs / 1000} s, server LOG_LEVEL=${o.logLevel}` +
+      (o.serverNodeArgs.length ? `; Ventanilla server flags: ${o.serverNodeArgs.join(' ')}` : '') +
       (o.profileDir ? '; PROFILING (CPU figures include the profiler overhead)' : ''),
   );
 
   const runnable = specs.filter((s) => s.backend !== 'postgres' || database);
   const results: PhaseResult[] = [];
   const started = performance.now();
+  let runtime: ChildRuntime = { kind: 'tsx' };
+  if (o.runtime === 'compiled') {
+    const compiledRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ventanilla-bench-build-'));
+    cleanup.dirs.add(compiledRoot);
+    const t0 = performance.now();
+    compileProject(compiledRoot);
+    runtime = { kind: 'compiled', compiledRoot };
+    console.log(`runtime   servers run as compiled JavaScript on plain node, like npm start (tsc build of the current tree in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  } else {
+    console.log('runtime   servers run as TypeScript through tsx (--runtime tsx): memory and start-up include tsx');
+  }
   const backends: Backends = {
+    runtime,
     databaseUrl: database?.url,
     pgliteDir: fs.mkdtempSync(path.join(os.tmpdir(), 'ventanilla-bench-pglite-')),
     scratchDir: fs.mkdtempSync(path.join(os.tmpdir(), 'ventanilla-bench-scratch-')),
@@ -702,7 +774,7 @@ async function main(): Promise<void> {
     printSummary(results, o);
     console.log(`\n  total time ${((performance.now() - started) / 1000).toFixed(0)} s`);
   } finally {
-    for (const dir of [backends.pgliteDir, backends.scratchDir]) {
+    for (const dir of [backends.pgliteDir, backends.scratchDir, ...(runtime.kind === 'compiled' ? [runtime.compiledRoot] : [])]) {
       fs.rmSync(dir, { recursive: true, force: true });
       cleanup.dirs.delete(dir);
     }

@@ -36,7 +36,17 @@ export class Database {
     private readonly migrateFn: (folder: string) => Promise<void>,
     /** Where the embedded data lives, or the server URL without credentials. */
     readonly location: string,
+    private readonly runFn: (name: string, text: string, values: unknown[]) => Promise<unknown[]>,
   ) {}
+
+  /**
+   * Runs one hot-path statement with parameters. On the server it is a named prepared statement
+   * (parsed and planned once per connection, not on every turn); PGlite runs it directly.
+   * Repositories use it for the few statements every turn makes; everything else goes through Drizzle.
+   */
+  async run<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
+    return (await this.runFn(name, text, values)) as T[];
+  }
 
   static async open(options: DatabaseOptions): Promise<Database> {
     if (options.url) {
@@ -55,7 +65,8 @@ export class Database {
           client.release();
         }
       };
-      return new Database(db, 'postgres', () => pool.end(), migrateFn, redactUrl(options.url));
+      const run = async (name: string, text: string, values: unknown[]) => (await pool.query({ name, text, values })).rows;
+      return new Database(db, 'postgres', () => pool.end(), migrateFn, redactUrl(options.url), run);
     }
     const dir = options.dataDir === 'memory://' ? undefined : path.resolve(options.dataDir, 'pgdata');
     if (dir) fs.mkdirSync(dir, { recursive: true });
@@ -67,6 +78,7 @@ export class Database {
       () => client.close(),
       (folder) => migratePglite(db, { migrationsFolder: folder }),
       dir ?? 'memory://',
+      async (_name, text, values) => (await client.query(text, values)).rows,
     );
   }
 

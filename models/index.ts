@@ -30,8 +30,8 @@ export interface Repositories {
 export function createRepositories(database: Database): Repositories {
   const db = database.db;
   return {
-    botState: new BotStateRepository(db),
-    conversations: new ConversationRepository(db),
+    botState: new BotStateRepository(database),
+    conversations: new ConversationRepository(database),
     users: new UserRepository(db),
     audit: new AuditRepository(db),
     settings: new SettingsRepository(db),

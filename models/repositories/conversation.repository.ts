@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Database, Db } from '../db';
 import { activities, conversations } from '../schema';
-import { isUniqueViolation, rowsOf } from './sql-rows';
+import { isUniqueViolation } from './sql-rows';
 
 export interface ConversationRow {
   id: string;
@@ -41,10 +41,28 @@ export class ConversationNotFoundError extends Error {
   }
 }
 
+// Every activity goes through this statement (a prepared statement on the server, see Database.run).
+// The counter bump and the insert are one statement, so concurrent appends never share or skip a number.
+const APPEND = `
+  with s as (
+    update conversations set last_seq = last_seq + 1, updated_at = now()
+    where id = $1
+    returning last_seq
+  )
+  insert into activities (conversation_id, seq, activity_id, direction, channel, type, from_id,
+                          recipient_id, client_activity_id, text, timestamp, payload)
+  select $1, s.last_seq, $1 || '|' || lpad(s.last_seq::text, 7, '0'),
+         $2, $3, $4, $5, $6, $7, $8, $9::timestamptz, $10::jsonb
+  from s
+  returning seq, activity_id`;
+
 /** Conversations and their transcript. `seq` is gap-free per conversation and is the watermark. */
 export class ConversationRepository {
-  constructor(private readonly db: Db) {
-    if (!db) throw new Error('ConversationRepository: db is required');
+  private readonly db: Db;
+
+  constructor(private readonly database: Database) {
+    if (!database) throw new Error('ConversationRepository: database is required');
+    this.db = database.db;
   }
 
   async create(c: { id: string; channel: string; externalId: string; userId: string | null }): Promise<ConversationRow> {
@@ -81,27 +99,22 @@ export class ConversationRepository {
     return rows.length > 0;
   }
 
-  /**
-   * Appends one activity in a single statement: the conversation's counter is bumped and the row
-   * inserted atomically, so concurrent appends never share or skip a number.
-   * Returns null when `clientActivityId` was already recorded (a client retry).
-   */
+  /** Appends one activity; null when `clientActivityId` was already recorded (a client retry). */
   async append(conversationId: string, a: NewActivity): Promise<{ seq: number; activityId: string } | null> {
     try {
-      const result = await this.db.execute(sql`
-        with s as (
-          update conversations set last_seq = last_seq + 1, updated_at = now()
-          where id = ${conversationId}
-          returning last_seq
-        )
-        insert into activities (conversation_id, seq, activity_id, direction, channel, type, from_id,
-                                recipient_id, client_activity_id, text, timestamp, payload)
-        select ${conversationId}, s.last_seq, ${conversationId} || '|' || lpad(s.last_seq::text, 7, '0'),
-               ${a.direction}, ${a.channel}, ${a.type}, ${a.fromId}, ${a.recipientId}, ${a.clientActivityId},
-               ${a.text}, ${a.timestamp.toISOString()}::timestamptz, ${JSON.stringify(a.payload)}::jsonb
-        from s
-        returning seq, activity_id`);
-      const [row] = rowsOf<{ seq: number; activity_id: string }>(result);
+      const rows = await this.database.run<{ seq: number; activity_id: string }>('activity_append', APPEND, [
+        conversationId,
+        a.direction,
+        a.channel,
+        a.type,
+        a.fromId,
+        a.recipientId,
+        a.clientActivityId,
+        a.text,
+        a.timestamp.toISOString(),
+        JSON.stringify(a.payload),
+      ]);
+      const [row] = rows;
       if (!row) throw new ConversationNotFoundError(conversationId);
       return { seq: Number(row.seq), activityId: row.activity_id };
     } catch (err) {

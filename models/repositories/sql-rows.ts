@@ -1,9 +1,3 @@
-/** Rows of a raw `db.execute()` result: node-postgres and PGlite both answer with `{ rows }`. */
-export function rowsOf<T>(result: unknown): T[] {
-  if (result && typeof result === 'object' && 'rows' in result && Array.isArray(result.rows)) return result.rows as T[];
-  throw new Error('rowsOf(): unexpected query result shape');
-}
-
 /** PostgreSQL's unique_violation, as node-postgres and PGlite report it. */
 export function isUniqueViolation(err: unknown): boolean {
   let e: unknown = err;

@@ -14,6 +14,11 @@ export interface CreatedUser {
 }
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/**
+ * argon2id with OWASP's recommended floor (19 MiB, 2 passes, 1 lane): strong, and a burst of
+ * console logins cannot exhaust the memory of a small instance (the library default takes 64 MiB each).
+ */
+const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 export const MIN_PASSWORD_LENGTH = 12;
 
 /** Generates a readable random password (no look-alike characters). */
@@ -43,7 +48,7 @@ export class UserService {
       throw new UserInputError(`La contraseña debe tener al menos ${MIN_PASSWORD_LENGTH} caracteres`);
     }
     const generatedPassword = input.password === undefined ? generatePassword() : undefined;
-    const passwordHash = await argon2.hash(input.password ?? (generatedPassword as string), { type: argon2.argon2id });
+    const passwordHash = await argon2.hash(input.password ?? (generatedPassword as string), ARGON2_OPTIONS);
     const row = await this.users.create({
       email,
       displayName: input.displayName?.trim() || email.split('@')[0] || email,

@@ -13,7 +13,7 @@ describe.each(testBackends())('PostgresStorage on %s', (backend) => {
 
   beforeAll(async () => {
     t = await openTestDatabase(backend);
-    storage = new PostgresStorage(new BotStateRepository(t.database.db));
+    storage = new PostgresStorage(new BotStateRepository(t.database));
   });
   afterAll(() => t.dispose());
 
@@ -79,7 +79,7 @@ describe.each(testBackends())('PostgresStorage on %s', (backend) => {
 
   it('does not store the eTag inside the document', async () => {
     await storage.write({ 'etag/inner': { v: 1, eTag: '*' } });
-    const repoRead = await new BotStateRepository(t.database.db).read(['etag/inner']);
+    const repoRead = await new BotStateRepository(t.database).read(['etag/inner']);
     expect(repoRead.get('etag/inner')?.data).toEqual({ v: 1 });
   });
 

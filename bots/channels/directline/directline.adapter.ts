@@ -21,11 +21,6 @@ export interface DirectLineAdapterDeps {
   clock: { now(): Date };
 }
 
-/** A Date-free, undefined-free JSON copy of an activity. */
-function toJson(activity: Partial<Activity>): ActivityJson {
-  return JSON.parse(JSON.stringify(activity)) as ActivityJson;
-}
-
 /**
  * The bot side of our self-hosted Direct Line. Inbound activities are recorded by the HTTP
  * routes before the turn runs; replies are recorded here (the transcript is also the Direct
@@ -57,16 +52,19 @@ export class DirectLineAdapter extends BotAdapter {
         responses.push({ id: '' });
         continue;
       }
-      const full = toJson({
-        ...outgoing,
+      // Built by hand (no JSON round trip): undefined fields vanish when it is serialized for the
+      // database and the stream.
+      const full: ActivityJson = {
+        ...(outgoing as Record<string, unknown>),
+        type: outgoing.type ?? ActivityTypes.Message,
         channelId: WEBCHAT_CHANNEL,
-        conversation: { ...(outgoing.conversation ?? {}), id: conversationId } as Activity['conversation'],
+        conversation: { ...(outgoing.conversation ?? {}), id: conversationId },
         from: { id: this.deps.bot.id, name: this.deps.bot.name, role: 'bot' },
         recipient: outgoing.recipient ?? context.activity.from,
-        timestamp: this.deps.clock.now(),
+        timestamp: this.deps.clock.now().toISOString(),
         replyToId: outgoing.replyToId ?? context.activity.id,
         serviceUrl: undefined,
-      });
+      };
       if (full.type === ActivityTypes.Typing) {
         const id = `typing-${randomId(10)}`;
         this.deps.hub.pushEphemeral(conversationId, { ...full, id });
