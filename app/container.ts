@@ -61,7 +61,8 @@ export async function createApplication(config: Config, logger: Logger, override
   const metrics = new Metrics({ defaultMetrics: overrides.defaultMetrics ?? true });
   const conversations = new ConversationService(repositories.conversations);
   const users = new UserService(repositories.users, repositories.audit);
-  const tracker = new TurnTracker();
+  // A few dozen turns at once keep the pool busy; more would only queue inside it and hold memory.
+  const tracker = new TurnTracker(32);
 
   const { bot, onTurnError } = createBotRuntime({
     stateRepository: repositories.botState,

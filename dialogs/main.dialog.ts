@@ -215,9 +215,8 @@ export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
       channel: activity.channelId,
       userId: activity.from.id,
     });
-    for (const line of reply) {
-      await step.context.sendActivity(MessageFactory.text(line, line, InputHints.IgnoringInput));
-    }
+    // One call for all the lines: channels can deliver (and record) them together.
+    await step.context.sendActivities(reply.map((line) => MessageFactory.text(line, line, InputHints.IgnoringInput)));
     return step.next();
   }
 

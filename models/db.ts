@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions, type QueryOptions, type Results } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
@@ -9,6 +9,21 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { Pool } from 'pg';
 import * as schema from './schema';
+
+/**
+ * PGlite runs PostgreSQL on this thread. Its queue of queries resolves through promise callbacks
+ * only, so under load it could keep the event loop from ever reaching I/O (new connections would
+ * wait seconds to be accepted). Each query first yields to the event loop.
+ */
+class YieldingPGlite extends PGlite {
+  override async query<T>(query: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return super.query<T>(query, params, options);
+  }
+}
+
+/** PostgreSQL settings for the embedded database: a small shared buffer pool keeps its memory modest. */
+const PGLITE_OPTIONS: PGliteOptions = { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] };
 
 /** The Drizzle handle every repository receives: the same type for PGlite and node-postgres. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -70,7 +85,8 @@ export class Database {
     }
     const dir = options.dataDir === 'memory://' ? undefined : path.resolve(options.dataDir, 'pgdata');
     if (dir) fs.mkdirSync(dir, { recursive: true });
-    const client = dir ? await PGlite.create(dir) : await PGlite.create();
+    const client = new YieldingPGlite(dir ?? 'memory://', PGLITE_OPTIONS);
+    await client.waitReady;
     const db = drizzlePglite(client, { schema });
     return new Database(
       db,

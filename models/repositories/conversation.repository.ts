@@ -42,18 +42,21 @@ export class ConversationNotFoundError extends Error {
 }
 
 // Every activity goes through this statement (a prepared statement on the server, see Database.run).
-// The counter bump and the insert are one statement, so concurrent appends never share or skip a number.
+// The counter bump and the insert are one statement, so concurrent appends never share or skip a
+// number; several activities of one turn go in together (one round trip instead of one each).
 const APPEND = `
   with s as (
-    update conversations set last_seq = last_seq + 1, updated_at = now()
+    update conversations set last_seq = last_seq + cardinality($2::text[]), updated_at = now()
     where id = $1
-    returning last_seq
+    returning last_seq - cardinality($2::text[]) as base
   )
   insert into activities (conversation_id, seq, activity_id, direction, channel, type, from_id,
                           recipient_id, client_activity_id, text, timestamp, payload)
-  select $1, s.last_seq, $1 || '|' || lpad(s.last_seq::text, 7, '0'),
-         $2, $3, $4, $5, $6, $7, $8, $9::timestamptz, $10::jsonb
-  from s
+  select $1, s.base + a.ord, $1 || '|' || lpad((s.base + a.ord)::text, 7, '0'),
+         a.direction, a.channel, a.type, a.from_id, a.recipient_id, a.client_activity_id, a.text,
+         a.ts::timestamptz, a.payload::jsonb
+  from s, unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+          with ordinality as a(direction, channel, type, from_id, recipient_id, client_activity_id, text, ts, payload, ord)
   returning seq, activity_id`;
 
 /** Conversations and their transcript. `seq` is gap-free per conversation and is the watermark. */
@@ -102,25 +105,32 @@ export class ConversationRepository {
   /** Appends one activity; null when `clientActivityId` was already recorded (a client retry). */
   async append(conversationId: string, a: NewActivity): Promise<{ seq: number; activityId: string } | null> {
     try {
-      const rows = await this.database.run<{ seq: number; activity_id: string }>('activity_append', APPEND, [
-        conversationId,
-        a.direction,
-        a.channel,
-        a.type,
-        a.fromId,
-        a.recipientId,
-        a.clientActivityId,
-        a.text,
-        a.timestamp.toISOString(),
-        JSON.stringify(a.payload),
-      ]);
-      const [row] = rows;
-      if (!row) throw new ConversationNotFoundError(conversationId);
-      return { seq: Number(row.seq), activityId: row.activity_id };
+      const [row] = await this.appendMany(conversationId, [a]);
+      return row ?? null;
     } catch (err) {
       if (a.clientActivityId !== null && isUniqueViolation(err)) return null;
       throw err;
     }
+  }
+
+  /** Appends activities in order, in one statement; they get consecutive sequence numbers. */
+  async appendMany(conversationId: string, list: NewActivity[]): Promise<Array<{ seq: number; activityId: string }>> {
+    if (list.length === 0) return [];
+    const column = <K extends keyof NewActivity>(k: K) => list.map((a) => a[k]);
+    const rows = await this.database.run<{ seq: number; activity_id: string }>('activity_append', APPEND, [
+      conversationId,
+      column('direction'),
+      column('channel'),
+      column('type'),
+      column('fromId'),
+      column('recipientId'),
+      column('clientActivityId'),
+      column('text'),
+      list.map((a) => a.timestamp.toISOString()),
+      list.map((a) => JSON.stringify(a.payload)),
+    ]);
+    if (rows.length === 0) throw new ConversationNotFoundError(conversationId);
+    return rows.map((r) => ({ seq: Number(r.seq), activityId: r.activity_id })).sort((x, y) => x.seq - y.seq);
   }
 
   async findByClientActivityId(conversationId: string, clientActivityId: string): Promise<StoredActivity | null> {

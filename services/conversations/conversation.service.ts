@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ConversationRepository, ConversationRow, StoredActivity } from '../../models';
+import type { ConversationRepository, ConversationRow, NewActivity, StoredActivity } from '../../models';
 
 /** An activity as JSON (the Bot Framework Activity schema), without botbuilder types. */
 export type ActivityJson = Record<string, unknown> & { type: string };
@@ -61,28 +61,20 @@ export class ConversationService {
     direction: 'in' | 'out',
     activity: ActivityJson,
   ): Promise<RecordedActivity & { duplicate: boolean }> {
-    const clientActivityId = clientActivityIdOf(activity);
-    const { id: _ignored, ...payload } = activity;
-    const timestamp = typeof activity.timestamp === 'string' ? new Date(activity.timestamp) : new Date();
-    const from = activity.from as { id?: unknown } | undefined;
-    const recipient = activity.recipient as { id?: unknown } | undefined;
-    const appended = await this.repo.append(conversationId, {
-      direction,
-      channel: typeof activity.channelId === 'string' ? activity.channelId : 'unknown',
-      type: activity.type,
-      fromId: typeof from?.id === 'string' ? from.id : null,
-      recipientId: typeof recipient?.id === 'string' ? recipient.id : null,
-      clientActivityId,
-      text: typeof activity.text === 'string' ? activity.text : null,
-      timestamp: Number.isNaN(timestamp.getTime()) ? new Date() : timestamp,
-      payload,
-    });
+    const row = toRow(direction, activity);
+    const appended = await this.repo.append(conversationId, row);
     if (appended === null) {
-      const earlier = clientActivityId ? await this.repo.findByClientActivityId(conversationId, clientActivityId) : null;
+      const earlier = row.clientActivityId ? await this.repo.findByClientActivityId(conversationId, row.clientActivityId) : null;
       if (!earlier) throw new Error('ConversationService.record(): duplicate reported but not found');
       return { ...toRecorded(earlier), duplicate: true };
     }
     return { seq: appended.seq, activity: { ...activity, id: appended.activityId }, duplicate: false };
+  }
+
+  /** Records several activities of one turn, in order, in one round trip (outbound replies). */
+  async recordMany(conversationId: string, direction: 'in' | 'out', list: ActivityJson[]): Promise<RecordedActivity[]> {
+    const appended = await this.repo.appendMany(conversationId, list.map((a) => toRow(direction, a)));
+    return appended.map((r, i) => ({ seq: r.seq, activity: { ...(list[i] as ActivityJson), id: r.activityId } }));
   }
 
   /** The earlier record of a client's activity, if it was already received. */
@@ -96,6 +88,24 @@ export class ConversationService {
     const rows = await this.repo.since(conversationId, watermark, limit);
     return rows.map(toRecorded);
   }
+}
+
+function toRow(direction: 'in' | 'out', activity: ActivityJson): NewActivity {
+  const { id: _ignored, ...payload } = activity;
+  const timestamp = typeof activity.timestamp === 'string' ? new Date(activity.timestamp) : new Date();
+  const from = activity.from as { id?: unknown } | undefined;
+  const recipient = activity.recipient as { id?: unknown } | undefined;
+  return {
+    direction,
+    channel: typeof activity.channelId === 'string' ? activity.channelId : 'unknown',
+    type: activity.type,
+    fromId: typeof from?.id === 'string' ? from.id : null,
+    recipientId: typeof recipient?.id === 'string' ? recipient.id : null,
+    clientActivityId: clientActivityIdOf(activity),
+    text: typeof activity.text === 'string' ? activity.text : null,
+    timestamp: Number.isNaN(timestamp.getTime()) ? new Date() : timestamp,
+    payload,
+  };
 }
 
 function toRecorded(row: StoredActivity): RecordedActivity {

@@ -60,7 +60,7 @@ describe(`CLI on ${defaultBackend()}`, () => {
     try {
       const repos = createRepositories(db);
       const row = await repos.users.findByEmail('agente.uno@ejemplo.gob.mx');
-      expect(row?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+      expect(row?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
       const users = new UserService(repos.users, repos.audit);
       expect(await users.verifyPassword('agente.uno@ejemplo.gob.mx', 'contraseña-segura-123')).toMatchObject({ role: 'agent' });
       expect(await users.verifyPassword('agente.uno@ejemplo.gob.mx', 'incorrecta')).toBeNull();

@@ -48,3 +48,33 @@ describe('TurnTracker', () => {
     await expect(drained).resolves.toBe(true);
   });
 });
+
+describe('TurnTracker concurrency limit', () => {
+  it('runs at most maxConcurrent turns at once and starts the waiting ones in order', async () => {
+    const tracker = new TurnTracker(2);
+    const gates = [deferred(), deferred(), deferred(), deferred()];
+    const started: number[] = [];
+    let inFlight = 0;
+    let peak = 0;
+    const turns = gates.map((gate, i) =>
+      tracker.run(`conv-${i}`, async () => {
+        started.push(i);
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await gate.promise;
+        inFlight--;
+      }),
+    );
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual([0, 1]);
+    gates[1]?.resolve();
+    await turns[1];
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual([0, 1, 2]);
+    for (const g of gates) g.resolve();
+    await Promise.all(turns);
+    expect(started).toEqual([0, 1, 2, 3]);
+    expect(peak).toBe(2);
+    expect(tracker.active).toBe(0);
+  });
+});

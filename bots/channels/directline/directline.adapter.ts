@@ -43,11 +43,21 @@ export class DirectLineAdapter extends BotAdapter {
   }
 
   async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
-    const responses: ResourceResponse[] = [];
     const conversationId = context.activity.conversation?.id;
     if (!conversationId) throw new Error('DirectLineAdapter.sendActivities(): the turn has no conversation id');
+    const responses: ResourceResponse[] = [];
+    // Consecutive messages are recorded together: one round trip and one stream frame for a turn's reply lines.
+    let pending: ActivityJson[] = [];
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const recorded = await this.deps.conversations.recordMany(conversationId, 'out', pending);
+      pending = [];
+      this.deps.hub.notify(conversationId, recorded);
+      for (const r of recorded) responses.push({ id: r.activity.id as string });
+    };
     for (const outgoing of activities) {
       if (outgoing.type === 'delay') {
+        await flush();
         await new Promise((r) => setTimeout(r, typeof outgoing.value === 'number' ? outgoing.value : 1000));
         responses.push({ id: '' });
         continue;
@@ -66,15 +76,15 @@ export class DirectLineAdapter extends BotAdapter {
         serviceUrl: undefined,
       };
       if (full.type === ActivityTypes.Typing) {
+        await flush();
         const id = `typing-${randomId(10)}`;
         this.deps.hub.pushEphemeral(conversationId, { ...full, id });
         responses.push({ id });
         continue;
       }
-      const recorded = await this.deps.conversations.record(conversationId, 'out', full);
-      this.deps.hub.notify(conversationId, [recorded]);
-      responses.push({ id: recorded.activity.id as string });
+      pending.push(full);
     }
+    await flush();
     return responses;
   }
 
