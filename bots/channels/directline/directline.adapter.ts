@@ -12,6 +12,8 @@ import { TRANSCRIPT_RECORDED } from '../../middleware/transcript.middleware';
 import type { StreamHub } from './stream-hub';
 
 export const WEBCHAT_CHANNEL = 'webchat';
+/** A reply faster than this needs no typing indicator. */
+const TYPING_DELAY_MS = 300;
 
 export interface DirectLineAdapterDeps {
   conversations: ConversationService;
@@ -78,7 +80,7 @@ export class DirectLineAdapter extends BotAdapter {
       if (full.type === ActivityTypes.Typing) {
         await flush();
         const id = `typing-${randomId(10)}`;
-        this.deps.hub.pushEphemeral(conversationId, { ...full, id });
+        this.deps.hub.pushTyping(conversationId, { ...full, id }, TYPING_DELAY_MS);
         responses.push({ id });
         continue;
       }

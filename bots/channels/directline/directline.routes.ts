@@ -248,9 +248,8 @@ export class DirectLineRoutes {
       serviceUrl: httpOrigin(req, this.deps.settings.publicBaseUrl),
     };
     if (inbound.type === 'typing') {
-      const id = `typing-${randomId(10)}`;
-      this.deps.hub.pushEphemeral(conversationId, { ...inbound, id });
-      res.send(200, { id });
+      // Not part of the transcript, and nobody else listens yet (agents will, with handoff).
+      res.send(200, { id: `typing-${randomId(10)}` });
       return;
     }
     // Recording is also the existence check: one query on the hot path instead of two.

@@ -76,6 +76,7 @@ class StreamSubscription {
  */
 export class StreamHub {
   private readonly streams = new Map<string, Set<StreamSubscription>>();
+  private readonly typing = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly conversations: ConversationService,
@@ -99,14 +100,41 @@ export class StreamHub {
         sub.closed = true;
         const s = this.streams.get(conversationId);
         s?.delete(sub);
-        if (s && s.size === 0) this.streams.delete(conversationId);
+        if (s && s.size === 0) {
+          this.streams.delete(conversationId);
+          this.cancelTyping(conversationId);
+        }
       },
     };
   }
 
   /** New activities were recorded in a conversation. */
   notify(conversationId: string, recorded: RecordedActivity[]): void {
+    this.cancelTyping(conversationId);
     for (const sub of this.streams.get(conversationId) ?? []) sub.deliver(recorded);
+  }
+
+  /**
+   * A typing indicator, shown only if no message follows within `delayMs`: a quick answer arrives
+   * without a flicker of "escribiendo…" (and without an extra frame); a slow one shows it.
+   */
+  pushTyping(conversationId: string, activity: ActivityJson, delayMs: number): void {
+    if (!this.streams.has(conversationId)) return;
+    this.cancelTyping(conversationId);
+    const timer = setTimeout(() => {
+      this.typing.delete(conversationId);
+      this.pushEphemeral(conversationId, activity);
+    }, delayMs);
+    timer.unref();
+    this.typing.set(conversationId, timer);
+  }
+
+  private cancelTyping(conversationId: string): void {
+    const timer = this.typing.get(conversationId);
+    if (timer) {
+      clearTimeout(timer);
+      this.typing.delete(conversationId);
+    }
   }
 
   /** An activity that is not part of the transcript (typing). */
