@@ -1,10 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { createRepositories, Database } from '../../models';
+import { createRepositories } from '../../models';
 import { UserService } from '../../services/users/user.service';
-import { defaultBackend, openTestDatabase } from '../support/test-database';
+import { type DatabaseLocation, defaultBackend, makeDatabaseLocation, openTestDatabase } from '../support/test-database';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -20,25 +18,15 @@ function cli(args: string[], env: Record<string, string>) {
 }
 
 describe(`CLI on ${defaultBackend()}`, () => {
+  let location: DatabaseLocation;
   let env: Record<string, string>;
-  let open: () => Promise<Database>;
-  let cleanup: () => Promise<void>;
+  const open = () => location.open();
 
   beforeAll(async () => {
-    if (defaultBackend() === 'postgres') {
-      const t = await openTestDatabase('postgres');
-      await t.database.close();
-      env = { DATABASE_URL: t.url as string };
-      open = () => Database.open({ url: t.url, dataDir: 'unused' });
-      cleanup = () => t.dispose();
-    } else {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ventanilla-cli-'));
-      env = { DATA_DIR: dir };
-      open = () => Database.open({ dataDir: dir });
-      cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
-    }
+    location = await makeDatabaseLocation('cli');
+    env = location.env;
   });
-  afterAll(() => cleanup());
+  afterAll(() => location.dispose());
 
   it('db:migrate applies the migrations', () => {
     const r = cli(['db:migrate'], env);

@@ -1,9 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { botMessages, DirectLineTestClient, type Json, StreamCollector } from '../support/directline-client';
 import { startApp } from '../support/harness';
-import { defaultBackend, openTestDatabase } from '../support/test-database';
+import { type DatabaseLocation, defaultBackend, makeDatabaseLocation } from '../support/test-database';
 
 /**
  * A real restart: the first instance shuts down (closing its database), a second one starts on
@@ -11,22 +8,14 @@ import { defaultBackend, openTestDatabase } from '../support/test-database';
  */
 describe(`restart on ${defaultBackend()}`, () => {
   const SECRET = 'directline-secret-for-restart-0123456789';
+  let location: DatabaseLocation;
   let env: Record<string, string>;
-  let cleanup: () => Promise<void>;
 
   beforeAll(async () => {
-    if (defaultBackend() === 'postgres') {
-      const t = await openTestDatabase('postgres');
-      await t.database.close();
-      env = { DATABASE_URL: t.url as string };
-      cleanup = () => t.dispose();
-    } else {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ventanilla-restart-'));
-      env = { DATA_DIR: dir };
-      cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
-    }
+    location = await makeDatabaseLocation('restart');
+    env = location.env;
   });
-  afterAll(() => cleanup());
+  afterAll(() => location.dispose());
 
   it('keeps conversations, transcript, bot state and tokens; the client resumes from its watermark', async () => {
     const first = await startApp({ env: { ...env, DIRECTLINE_SECRET: SECRET }});

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Client } from 'pg';
 import { Database } from '../../models';
 
@@ -56,4 +59,31 @@ async function withAdmin(url: string, fn: (c: Client) => Promise<unknown>): Prom
   } finally {
     await c.end();
   }
+}
+
+export interface DatabaseLocation {
+  /** `DATABASE_URL` or `DATA_DIR`, for an application or CLI that opens its database from config. */
+  env: Record<string, string>;
+  /** Opens that database directly (for checks from the test). */
+  open(): Promise<Database>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A database the code under test opens by itself, as in production: a fresh server database
+ * (when TEST_DATABASE_URL is set) or a fresh PGlite directory.
+ */
+export async function makeDatabaseLocation(prefix: string): Promise<DatabaseLocation> {
+  if (defaultBackend() === 'postgres') {
+    const t = await openTestDatabase('postgres');
+    await t.database.close();
+    const url = t.url as string;
+    return { env: { DATABASE_URL: url }, open: () => Database.open({ url, dataDir: 'unused' }), dispose: () => t.dispose() };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ventanilla-${prefix}-`));
+  return {
+    env: { DATA_DIR: dir },
+    open: () => Database.open({ dataDir: dir }),
+    dispose: async () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 }
