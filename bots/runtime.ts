@@ -15,7 +15,7 @@ export function createBotRuntime(deps: {
   stateRepository: BotStateRepository;
   settings: BotSettings;
   clock: { now(): Date };
-  logger: BotLogger & { child?: unknown };
+  logger: BotLogger;
   requestHandler?: RequestHandler;
 }): BotRuntime {
   const storage = new PostgresStorage(deps.stateRepository);

@@ -77,12 +77,6 @@ export class ConversationService {
     return appended.map((r, i) => ({ seq: r.seq, activity: { ...(list[i] as ActivityJson), id: r.activityId } }));
   }
 
-  /** The earlier record of a client's activity, if it was already received. */
-  async findByClientActivityId(conversationId: string, clientActivityId: string): Promise<RecordedActivity | null> {
-    const row = await this.repo.findByClientActivityId(conversationId, clientActivityId);
-    return row ? toRecorded(row) : null;
-  }
-
   /** Activities after `watermark`, oldest first. */
   async since(conversationId: string, watermark: number, limit?: number): Promise<RecordedActivity[]> {
     const rows = await this.repo.since(conversationId, watermark, limit);

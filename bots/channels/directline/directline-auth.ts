@@ -6,7 +6,7 @@ import type { DirectLineClaims, DirectLineTokens } from './directline-token';
 /** Who is calling: a trusted backend holding the Direct Line secret, or a token holder. */
 export type DirectLineCaller = { kind: 'secret' } | { kind: 'token'; claims: DirectLineClaims };
 
-export function bearerOf(header: string | string[] | undefined): string | null {
+function bearerOf(header: string | string[] | undefined): string | null {
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) return null;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(value);

@@ -138,7 +138,7 @@ export class StreamHub {
   }
 
   /** An activity that is not part of the transcript (typing). */
-  pushEphemeral(conversationId: string, activity: ActivityJson): void {
+  private pushEphemeral(conversationId: string, activity: ActivityJson): void {
     for (const sub of this.streams.get(conversationId) ?? []) sub.sendEphemeral(activity);
   }
 
