@@ -42,5 +42,6 @@ export default tseslint.config(
   { files: ['console/**/*.ts'], rules: { 'no-restricted-imports': boundary('layering', [noDb, noBot, noApp, noBots, noDialogs, noModelsFromConsole]) } },
   { files: ['app/cli.ts', 'scripts/**', 'bench/**', 'test/**'], rules: { 'no-console': 'off' } },
   { files: ['scripts/**/*.js', '*.js', '*.mjs', 'public/**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  { files: ['console/web/**/*.js'], languageOptions: { sourceType: 'module', globals: { ...globals.browser } } },
   { files: ['public/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
 );

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { Database, DuplicateEmailError, USER_ROLES, createRepositories } from '../models';
 import { UserInputError, UserService } from '../services/users/user.service';
+import { CATALOG_USAGE, catalogExport, catalogImport, catalogRoute, describeCatalogError } from './cli-catalog';
 import { ConfigError, loadConfig } from './config';
 
 const USAGE = `Uso: npm run cli -- <comando> [opciones]
@@ -11,7 +12,7 @@ Comandos:
   user:create --email CORREO --role ROL [--password CONTRASEÑA] [--name NOMBRE]
                                                crea un usuario (ROL: ${USER_ROLES.join(' | ')});
                                                sin --password la pide o genera una
-`;
+${CATALOG_USAGE}`;
 
 async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -69,6 +70,12 @@ async function run(argv: string[]): Promise<number> {
       if (created.generatedPassword) console.log(`Contraseña generada (se muestra una sola vez): ${created.generatedPassword}`);
       return 0;
     }
+    case 'catalog:import':
+      return catalogImport(rest, withDatabase);
+    case 'catalog:export':
+      return catalogExport(rest, withDatabase);
+    case 'catalog:route':
+      return catalogRoute(rest, withDatabase);
     case undefined:
     case 'help':
     case '--help':
@@ -84,6 +91,11 @@ async function run(argv: string[]): Promise<number> {
 run(process.argv.slice(2))
   .then((code) => process.exit(code))
   .catch((err: unknown) => {
+    const catalogProblem = describeCatalogError(err);
+    if (catalogProblem) {
+      console.error(catalogProblem);
+      process.exit(1);
+    }
     if (err instanceof ConfigError || err instanceof UserInputError || err instanceof DuplicateEmailError) {
       console.error(err instanceof DuplicateEmailError ? `Ya existe un usuario con el correo ${err.email}.` : err.message);
       process.exit(1);

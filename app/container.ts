@@ -9,8 +9,16 @@ import { StreamHub } from '../bots/channels/directline/stream-hub';
 import { TurnMetricsMiddleware } from '../bots/middleware/metrics.middleware';
 import { TranscriptMiddleware } from '../bots/middleware/transcript.middleware';
 import { createBotRuntime } from '../bots/runtime';
+import { CatalogRequestHandler, PendingCatalogRequestHandler } from '../bots';
 import { TurnTracker } from '../bots/turn-tracker';
-import { createRepositories, Database, type Repositories } from '../models';
+import { AuthRoutes } from '../console/api/auth.routes';
+import { CatalogRoutes } from '../console/api/catalog.routes';
+import { CATALOG_CHANNEL, createRepositories, Database, type Repositories } from '../models';
+import { SessionService } from '../services/auth/session.service';
+import { CatalogRouter } from '../services/catalog/catalog-router';
+import { CatalogService } from '../services/catalog/catalog.service';
+import { readDefaultCatalog } from '../services/catalog/default-catalog';
+import { RateLimiter } from '../services/http/rate-limiter';
 import { ConversationService } from '../services/conversations/conversation.service';
 import { Metrics } from '../services/observability/metrics';
 import { deriveKey, resolveSecretKey } from '../services/security/secret-key';
@@ -32,6 +40,9 @@ export interface Application {
   repositories: Repositories;
   users: UserService;
   conversations: ConversationService;
+  catalog: CatalogService;
+  catalogRouter: CatalogRouter;
+  sessions: SessionService;
   metrics: Metrics;
   tracker: TurnTracker;
   streams: DirectLineStreams;
@@ -46,6 +57,8 @@ export interface ApplicationOverrides {
   database?: Database;
   /** Skip the default Node.js metrics (tests create many applications in one process). */
   defaultMetrics?: boolean;
+  /** How often each instance checks for a catalog version it missed (ms; 0 = only notifications). */
+  catalogPollMs?: number;
 }
 
 const BOT_ACCOUNT_ID = 'ventanilla-bot';
@@ -61,10 +74,23 @@ export async function createApplication(config: Config, logger: Logger, override
   const metrics = new Metrics({ defaultMetrics: overrides.defaultMetrics ?? true });
   const conversations = new ConversationService(repositories.conversations);
   const users = new UserService(repositories.users, repositories.audit);
+  const catalog = new CatalogService(repositories.catalog);
+  const seeded = await catalog.ensureDefault(readDefaultCatalog());
+  if (seeded !== null) logger.info({ version: seeded }, 'catálogo de servicios inicial cargado');
+  const catalogRouter = new CatalogRouter({
+    catalog,
+    logger: logger.child({ component: 'catalog' }),
+    channel: CATALOG_CHANNEL,
+    listen: (channel, onMessage, onResync) => database.listen(channel, onMessage, onResync),
+    ...(overrides.catalogPollMs !== undefined ? { pollMs: overrides.catalogPollMs } : {}),
+  });
+  await catalogRouter.start();
+  const sessions = new SessionService(users, repositories.sessions, clock);
   // A few dozen turns at once keep the pool busy; more would only queue inside it and hold memory.
   const tracker = new TurnTracker(32);
 
   const { bot, onTurnError } = createBotRuntime({
+    requestHandler: new CatalogRequestHandler(catalogRouter, new PendingCatalogRequestHandler()),
     stateRepository: repositories.botState,
     settings: { botName: config.bot.name, orgName: config.bot.orgName, timeZone: config.tz },
     clock,
@@ -108,7 +134,17 @@ export async function createApplication(config: Config, logger: Logger, override
     logger,
     metrics,
     ready: () => database.ping(),
-    routes: [directLine, botFramework],
+    routes: [
+      directLine,
+      botFramework,
+      new AuthRoutes({
+        sessions,
+        limiter: new RateLimiter(10, 10, clock),
+        secureCookies: config.publicBaseUrl?.startsWith('https:') ?? false,
+        sessionMaxAgeSeconds: 12 * 3600,
+      }),
+      new CatalogRoutes({ sessions, catalog, router: catalogRouter }),
+    ],
     page: {
       botName: config.bot.name,
       orgName: config.bot.orgName,
@@ -127,6 +163,7 @@ export async function createApplication(config: Config, logger: Logger, override
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.server.closeIdleConnections();
       streams.close();
+      await catalogRouter.stop();
       const drained = await tracker.drain(15_000);
       if (!drained) logger.warn({ running: tracker.active }, 'shutdown: turns still running after 15 s');
       // Requests still open after the turns finished are keep-alive leftovers.
@@ -138,5 +175,5 @@ export async function createApplication(config: Config, logger: Logger, override
     return stopping;
   };
 
-  return { config, logger, database, repositories, users, conversations, metrics, tracker, streams, server, shutdown };
+  return { config, logger, database, repositories, users, conversations, catalog, catalogRouter, sessions, metrics, tracker, streams, server, shutdown };
 }

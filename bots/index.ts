@@ -10,6 +10,7 @@ export type { BotLogger, BotSettings, GreetingRecord, VentanillaBotDeps } from '
 export { MainDialog, MainDialogIds } from '../dialogs/main.dialog';
 export type { Clock, MainDialogDeps, MainDialogOptions, MainDialogSettings } from '../dialogs/main.dialog';
 export { PendingCatalogRequestHandler } from '../dialogs/request-handler';
+export { CatalogRequestHandler, type CatalogLookup } from '../dialogs/catalog-request-handler';
 export type { RequestContext, RequestHandler, RequestReply } from '../dialogs/request-handler';
 
 /** Dependencies of {@link createBot}; the composition root (`app/`) provides them. */

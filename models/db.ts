@@ -7,7 +7,7 @@ import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import * as schema from './schema';
 
 /**
@@ -52,7 +52,18 @@ export class Database {
     /** Where the embedded data lives, or the server URL without credentials. */
     readonly location: string,
     private readonly runFn: (name: string, text: string, values: unknown[]) => Promise<unknown[]>,
+    private readonly listenFn: ListenFn,
   ) {}
+
+  /**
+   * Subscribes to a PostgreSQL NOTIFY channel. On the server a dedicated connection listens and
+   * reconnects with backoff; `onResync` runs after each reconnect, because notifications sent while
+   * it was down are lost and the subscriber must re-read what it follows. Returns the unsubscribe.
+   */
+  async listen(channel: string, onMessage: (payload: string) => void, onResync?: () => void): Promise<() => Promise<void>> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`Database.listen(): invalid channel name "${channel}"`);
+    return this.listenFn(channel, onMessage, onResync ?? (() => undefined));
+  }
 
   /**
    * Runs one hot-path statement with parameters. On the server it is a named prepared statement
@@ -81,7 +92,12 @@ export class Database {
         }
       };
       const run = async (name: string, text: string, values: unknown[]) => (await pool.query({ name, text, values })).rows;
-      return new Database(db, 'postgres', () => pool.end(), migrateFn, redactUrl(options.url), run);
+      const listeners = new ServerListeners(options.url);
+      const close = async () => {
+        await listeners.close();
+        await pool.end();
+      };
+      return new Database(db, 'postgres', close, migrateFn, redactUrl(options.url), run, (c, m, r) => listeners.add(c, m, r));
     }
     const dir = options.dataDir === 'memory://' ? undefined : path.resolve(options.dataDir, 'pgdata');
     if (dir) fs.mkdirSync(dir, { recursive: true });
@@ -95,6 +111,13 @@ export class Database {
       (folder) => migratePglite(db, { migrationsFolder: folder }),
       dir ?? 'memory://',
       async (_name, text, values) => (await client.query(text, values)).rows,
+      async (channel, onMessage) => {
+        // In-process: notifications arrive from this same PGlite, never lost to a reconnect.
+        const stop = await client.listen(channel, onMessage);
+        return async () => {
+          if (!client.closed) await stop();
+        };
+      },
     );
   }
 
@@ -118,6 +141,94 @@ export class Database {
     if (this.closed) return;
     this.closed = true;
     await this.closeFn();
+  }
+}
+
+type ListenFn = (channel: string, onMessage: (payload: string) => void, onResync: () => void) => Promise<() => Promise<void>>;
+
+interface Subscription {
+  channel: string;
+  onMessage: (payload: string) => void;
+  onResync: () => void;
+}
+
+/** One LISTEN connection to the server for every subscription of this process, reconnecting with backoff. */
+class ServerListeners {
+  private client: Client | undefined;
+  private connecting: Promise<void> | undefined;
+  private readonly subs = new Set<Subscription>();
+  private closed = false;
+  private retryMs = 500;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly url: string) {}
+
+  async add(channel: string, onMessage: (payload: string) => void, onResync: () => void): Promise<() => Promise<void>> {
+    const sub: Subscription = { channel, onMessage, onResync };
+    this.subs.add(sub);
+    await this.ensureConnected();
+    if (this.client && this.countChannel(channel) === 1) await this.client.query(`LISTEN ${channel}`);
+    return async () => {
+      this.subs.delete(sub);
+      if (this.client && this.countChannel(channel) === 0) await this.client.query(`UNLISTEN ${channel}`).catch(() => undefined);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  private countChannel(channel: string): number {
+    let n = 0;
+    for (const s of this.subs) if (s.channel === channel) n++;
+    return n;
+  }
+
+  private ensureConnected(): Promise<void> {
+    if (this.client || this.closed) return Promise.resolve();
+    // A failed first connection is retried in the background like a lost one.
+    this.connecting ??= this.connect().catch(() => this.scheduleReconnect()).finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async connect(): Promise<void> {
+    const client = new Client({ connectionString: this.url });
+    client.on('notification', (msg) => {
+      for (const s of this.subs) if (s.channel === msg.channel) s.onMessage(msg.payload ?? '');
+    });
+    const lost = () => {
+      if (this.client !== client) return;
+      this.client = undefined;
+      client.end().catch(() => undefined);
+      this.scheduleReconnect();
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    await client.connect();
+    for (const channel of new Set([...this.subs].map((s) => s.channel))) await client.query(`LISTEN ${channel}`);
+    this.client = client;
+    this.retryMs = 500;
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed) return;
+    this.timer = setTimeout(() => {
+      this.connect()
+        .then(() => {
+          for (const s of this.subs) s.onResync();
+        })
+        .catch(() => {
+          this.retryMs = Math.min(this.retryMs * 2, 30_000);
+          this.scheduleReconnect();
+        });
+    }, this.retryMs);
+    this.timer.unref();
   }
 }
 

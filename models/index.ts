@@ -10,9 +10,21 @@ export {
 export { UserRepository, DuplicateEmailError, USER_ROLES, type UserRole, type UserRow } from './repositories/user.repository';
 export { AuditRepository, type AuditEntry, type AuditRow } from './repositories/audit.repository';
 export { SettingsRepository } from './repositories/settings.repository';
+export {
+  CatalogRepository,
+  CATALOG_CHANNEL,
+  type CatalogDraftRow,
+  type CatalogSource,
+  type CatalogVersionInfo,
+  type CatalogVersionRow,
+  type VersionSummary,
+} from './repositories/catalog.repository';
+export { SessionRepository, type SessionRow, type SessionUser } from './repositories/session.repository';
 
 import { Database } from './db';
 import { AuditRepository } from './repositories/audit.repository';
+import { CatalogRepository } from './repositories/catalog.repository';
+import { SessionRepository } from './repositories/session.repository';
 import { BotStateRepository } from './repositories/bot-state.repository';
 import { ConversationRepository } from './repositories/conversation.repository';
 import { SettingsRepository } from './repositories/settings.repository';
@@ -25,6 +37,8 @@ export interface Repositories {
   users: UserRepository;
   audit: AuditRepository;
   settings: SettingsRepository;
+  catalog: CatalogRepository;
+  sessions: SessionRepository;
 }
 
 export function createRepositories(database: Database): Repositories {
@@ -35,5 +49,7 @@ export function createRepositories(database: Database): Repositories {
     users: new UserRepository(db),
     audit: new AuditRepository(db),
     settings: new SettingsRepository(db),
+    catalog: new CatalogRepository(db),
+    sessions: new SessionRepository(db),
   };
 }

@@ -115,3 +115,47 @@ export const settings = pgTable('settings', {
   value: jsonb('value').$type<unknown>().notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Published service catalogs. Each publish (or import, rollback, first-start default) adds one
+ * immutable row; the highest version is the one the router serves.
+ */
+export const catalogVersions = pgTable('catalog_versions', {
+  version: integer('version').primaryKey(),
+  catalog: jsonb('catalog').$type<Record<string, unknown>>().notNull(),
+  contentHash: text('content_hash').notNull(),
+  source: text('source', { enum: ['publish', 'import', 'rollback', 'default'] }).notNull(),
+  note: text('note'),
+  summary: jsonb('summary').$type<{ added: number; removed: number; changed: number }>().notNull(),
+  publishedBy: text('published_by').notNull(),
+  publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * The one working draft coordinators edit before publishing. `revision` increases on every
+ * change so caches (the draft router of the «Probar» panel) know when to retrain.
+ */
+export const catalogDraft = pgTable('catalog_draft', {
+  id: integer('id').primaryKey().default(1),
+  catalog: jsonb('catalog').$type<Record<string, unknown>>().notNull(),
+  basedOnVersion: integer('based_on_version'),
+  revision: integer('revision').notNull().default(1),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [check('catalog_draft_single_ck', sql`${t.id} = 1`)]);
+
+/** Console sessions: only a SHA-256 of the cookie token is stored. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+);

@@ -40,6 +40,16 @@ export const messages = {
   turnError:
     'Lo siento, tuvimos un problema al procesar su mensaje. Ya lo registramos; por favor, inténtelo de nuevo en un momento.',
   /** Replies of the request handler used until the service catalog and tickets are enabled. */
+  catalogRoute: {
+    understood: (name: string) => `Entiendo que su solicitud corresponde al servicio «${name}».`,
+    informative: (name: string) => `Entiendo que su consulta corresponde a «${name}», que el centro atiende de manera informativa.`,
+    ambiguous: (first: string, second: string) => `Su solicitud podría corresponder a «${first}» o a «${second}».`,
+    selfHelpIntro: 'Mientras tanto, puede intentar lo siguiente:',
+    outOfScopeApology: 'Lamentamos no poder atenderle en este centro. Gracias por su comprensión.',
+    referralPhone: (phone: string) => `Teléfono: ${phone}.`,
+    registrationPending:
+      'El registro de tickets en este canal se está habilitando; el personal de la Mesa de Ayuda puede registrarlo por teléfono o en persona en el horario de atención.',
+  },
   pendingCatalog: {
     noted: 'Gracias, tomé nota de la descripción de su solicitud.',
     enabling:
