@@ -1,4 +1,6 @@
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { parseCatalog } from '../../services/catalog/catalog-format';
+import { readDefaultCatalog } from '../../services/catalog/default-catalog';
 import { greeting, messages } from '../../dialogs/messages/es-MX';
 import { startApp, type RunningApp } from '../support/harness';
 import { defaultBackend } from '../support/test-database';
@@ -35,12 +37,14 @@ function morningClock(): { now(): Date } {
 const BOT_NAME = 'Ventanilla';
 const DEFAULT_ORG = 'Centro de Atención a Usuarios';
 const greetingFor = (orgName: string) => greeting({ timeOfDay: 'Buenos días', botName: BOT_NAME, orgName, ask: true });
-const REQUEST = 'No puedo entrar a mi correo institucional';
-/** What the main dialog answers to a request while the catalog is pending, then the protocol question. */
+/** A request outside the centre's competence: the shipped catalog routes it out of scope. */
+const REQUEST = '¿Cuándo pagan la beca de este semestre?';
+const SHIPPED = parseCatalog(readDefaultCatalog());
+/** The referral of the shipped catalog, the apology, then the protocol question. */
 const REPLY = [
-  messages.pendingCatalog.noted,
-  messages.pendingCatalog.enabling,
-  messages.pendingCatalog.meanwhile,
+  SHIPPED.referral.message,
+  messages.catalogRoute.referralPhone(SHIPPED.referral.phone),
+  messages.catalogRoute.outOfScopeApology,
   messages.anythingElse,
 ];
 const YES = 'Sí, por favor';
