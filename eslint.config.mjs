@@ -40,7 +40,7 @@ export default tseslint.config(
   { files: ['services/**/*.ts'], rules: { 'no-restricted-imports': boundary('layering', [noDb, noBot, noApp, noBots, noDialogs, noConsole]) } },
   { files: ['models/**/*.ts'], rules: { 'no-restricted-imports': boundary('layering', [noBot, noApp, noBots, noDialogs, noServices, noConsole]) } },
   { files: ['console/**/*.ts'], rules: { 'no-restricted-imports': boundary('layering', [noDb, noBot, noApp, noBots, noDialogs, noModelsFromConsole]) } },
-  { files: ['app/cli.ts', 'scripts/**', 'bench/**', 'test/**'], rules: { 'no-console': 'off' } },
+  { files: ['app/cli.ts', 'app/cli-*.ts', 'scripts/**', 'bench/**', 'test/**'], rules: { 'no-console': 'off' } },
   { files: ['scripts/**/*.js', '*.js', '*.mjs', 'public/**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   { files: ['console/web/**/*.js'], languageOptions: { sourceType: 'module', globals: { ...globals.browser } } },
   { files: ['public/**/*.js'], languageOptions: { globals: { ...globals.browser } } },

@@ -1,10 +1,9 @@
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import type { SessionService } from '../../services/auth/session.service';
+import type { SessionService, UserRole } from '../../services/auth/session.service';
 import type { CatalogRouter } from '../../services/catalog/catalog-router';
 import type { CatalogService, DraftView, VersionRef, VersionView } from '../../services/catalog/catalog.service';
 import { ApiError } from '../../services/http/api-error';
-import type { UserRole } from '../../models';
 import { authorize, jsonBody, route, type ConsoleRoutes } from './console-http';
 
 const EDITORS: readonly UserRole[] = ['coordinator', 'admin'];

@@ -1,10 +1,9 @@
 import type { Request, Response, Server } from 'restify';
-import { AuthError, SessionService, type Session } from '../../services/auth/session.service';
+import { AuthError, SessionService, type Session, type UserRole } from '../../services/auth/session.service';
 import { sameSecret } from '../../services/auth/session.service';
 import { CatalogError } from '../../services/catalog/catalog.service';
 import { CatalogValidationError } from '../../services/catalog/catalog-format';
 import { ApiError } from '../../services/http/api-error';
-import type { UserRole } from '../../models';
 
 /** A group of console routes that registers itself on the server. */
 export interface ConsoleRoutes {

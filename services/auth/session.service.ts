@@ -1,5 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SessionRepository, SessionUser, UserRole } from '../../models';
+
+export type { SessionUser, UserRole };
 import type { UserService } from '../users/user.service';
 
 export interface Session {
