@@ -13,6 +13,7 @@ import { CatalogRequestHandler, PendingCatalogRequestHandler } from '../bots';
 import { TurnTracker } from '../bots/turn-tracker';
 import { AuthRoutes } from '../console/api/auth.routes';
 import { CatalogRoutes } from '../console/api/catalog.routes';
+import { ConsolePage } from '../console/console-page';
 import { CATALOG_CHANNEL, createRepositories, Database, type Repositories } from '../models';
 import { SessionService } from '../services/auth/session.service';
 import { CatalogRouter } from '../services/catalog/catalog-router';
@@ -83,6 +84,13 @@ export async function createApplication(config: Config, logger: Logger, override
     channel: CATALOG_CHANNEL,
     listen: (channel, onMessage, onResync) => database.listen(channel, onMessage, onResync),
     ...(overrides.catalogPollMs !== undefined ? { pollMs: overrides.catalogPollMs } : {}),
+    observer: {
+      decided: (decision) => metrics.routeDecisions.inc({ decision }),
+      loaded: (version, seconds) => {
+        metrics.catalogVersion.set(version);
+        metrics.catalogTrainDuration.observe(seconds);
+      },
+    },
   });
   await catalogRouter.start();
   const sessions = new SessionService(users, repositories.sessions, clock);
@@ -144,6 +152,7 @@ export async function createApplication(config: Config, logger: Logger, override
         sessionMaxAgeSeconds: 12 * 3600,
       }),
       new CatalogRoutes({ sessions, catalog, router: catalogRouter }),
+      new ConsolePage({ logger: logger.child({ component: 'console' }) }),
     ],
     page: {
       botName: config.bot.name,

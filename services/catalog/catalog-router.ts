@@ -22,7 +22,15 @@ export interface CatalogRouterOptions {
   listen?: Listen;
   /** A safety net for missed notifications: how often to compare the latest version number. */
   pollMs?: number;
-  train?: (catalog: TrainingCatalog) => RouteModel;
+  /** Trains a model; the default yields to the event loop while it trains, so requests keep flowing. */
+  train?: (catalog: TrainingCatalog) => RouteModel | Promise<RouteModel>;
+  /** Where decisions, the served version and training times are counted. */
+  observer?: RouterObserver;
+}
+
+export interface RouterObserver {
+  decided(decision: RouteDecision['decision']): void;
+  loaded(version: number, trainSeconds: number): void;
 }
 
 export interface ServedDecision extends RouteDecision {
@@ -46,12 +54,12 @@ export function trainingCatalog(catalog: CatalogFile): TrainingCatalog {
  */
 export class CatalogRouter {
   private published: { version: number; router: RouteModel; catalog: CatalogFile } | undefined;
-  private draft: { revision: number; router: RouteModel; catalog: CatalogFile } | undefined;
+  private draft: { key: string; model: Promise<RouteModel> } | undefined;
   private refreshing: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private unlisten: (() => Promise<void>) | undefined;
-  private readonly train: (catalog: TrainingCatalog) => RouteModel;
+  private readonly train: (catalog: TrainingCatalog) => RouteModel | Promise<RouteModel>;
 
   constructor(private readonly options: CatalogRouterOptions) {
     if (!options.catalog) throw new Error('CatalogRouter: catalog service is required');
@@ -89,16 +97,25 @@ export class CatalogRouter {
   /** Routes with the published catalog. */
   route(text: string): ServedDecision {
     if (!this.published) throw new CatalogError('catalog/empty', 'Aún no hay una versión publicada del catálogo.');
-    return { ...this.published.router.route(text), version: this.published.version };
+    const decision = this.published.router.route(text);
+    this.options.observer?.decided(decision.decision);
+    return { ...decision, version: this.published.version };
   }
 
-  /** Routes with the current draft (the «Probar» panel); the draft model is retrained only when the draft changed. */
+  /** Routes with the current draft (the «Probar» panel); the draft model is trained once per draft revision. */
   async routeDraft(text: string): Promise<ServedDecision> {
     const draft = await this.options.catalog.getDraft();
-    if (!this.draft || this.draft.revision !== draft.revision || draft.revision === 0) {
-      this.draft = { revision: draft.revision, router: this.train(trainingCatalog(draft.catalog)), catalog: draft.catalog };
+    // Revision 0 is the published version shown as a draft (no draft row yet): key it by the version.
+    const key = draft.revision === 0 ? `v${draft.publishedVersion ?? 0}` : `r${draft.revision}`;
+    if (this.draft?.key !== key) {
+      const model = Promise.resolve(this.train(trainingCatalog(draft.catalog)));
+      this.draft = { key, model };
+      // A failed training is not cached: the next request tries again.
+      model.catch(() => {
+        if (this.draft?.model === model) this.draft = undefined;
+      });
     }
-    return { ...this.draft.router.route(text), version: 'draft' };
+    return { ...(await this.draft.model).route(text), version: 'draft' };
   }
 
   /** Checks for a newer version and retrains; concurrent calls coalesce into one. */
@@ -123,10 +140,11 @@ export class CatalogRouter {
     if (latest === null || latest === this.published?.version) return;
     const version = await this.options.catalog.getVersion(latest);
     const started = Date.now();
-    const router = this.train(trainingCatalog(version.catalog));
+    const router = await this.train(trainingCatalog(version.catalog));
     // A slower concurrent load may have installed a newer version meanwhile.
     if (this.published && this.published.version > version.version) return;
     this.published = { version: version.version, router, catalog: version.catalog };
+    this.options.observer?.loaded(version.version, (Date.now() - started) / 1000);
     this.options.logger.info({ version: version.version, trainMs: Date.now() - started, services: version.catalog.services.length }, 'catálogo cargado en el enrutador');
   }
 }

@@ -35,6 +35,23 @@ export class Metrics {
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });
+  readonly routeDecisions = new Counter({
+    name: 'ventanilla_route_decisions_total',
+    help: 'Router decisions of the published catalog by kind (service, informative, out_of_scope, ambiguous)',
+    labelNames: ['decision'] as const,
+    registers: [this.registry],
+  });
+  readonly catalogVersion = new Gauge({
+    name: 'ventanilla_catalog_version',
+    help: 'Catalog version this instance routes with',
+    registers: [this.registry],
+  });
+  readonly catalogTrainDuration = new Histogram({
+    name: 'ventanilla_catalog_train_duration_seconds',
+    help: 'Router training time for a published catalog version',
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10],
+    registers: [this.registry],
+  });
   readonly openStreams: Gauge;
   private openStreamsSource: () => number = () => 0;
 

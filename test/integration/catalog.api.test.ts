@@ -69,6 +69,10 @@ describe('catalog API', () => {
     expect((await coord.request('POST', '/api/catalog/route', { text: 'quiero ver mis calificaciones del semestre' })).body).toMatchObject({ decision: 'out_of_scope', code: null });
     expect((await coord.request('POST', '/api/catalog/route', { nope: 1 })).status).toBe(400);
 
+    const metrics = await (await fetch(`${running.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^ventanilla_catalog_version 2$/m);
+    expect(metrics).toMatch(/^ventanilla_route_decisions_total\{decision="out_of_scope"\} [1-9]/m);
+
     const exported = await coord.request('GET', '/api/catalog/export');
     expect(exported.headers.get('content-disposition')).toBe('attachment; filename="catalogo-v2.json"');
     expect(exported.body).toEqual(smallCatalog());
