@@ -58,6 +58,8 @@ export class SessionService {
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     const now = this.clock.now();
+    // Expired sessions are swept here: logins are rare, and the delete uses the expiry index.
+    await this.sessions.deleteExpired(now);
     await this.sessions.create({ tokenHash: hashToken(token), userId: user.id, csrfToken, expiresAt: this.expiry(now, now), now });
     return { token, csrfToken, user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role } };
   }
