@@ -67,6 +67,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/auth/me': { get: { summary: 'Usuario de la sesión', security: session, responses: { '200': { description: '{ user, csrfToken }' }, ...errors(401) } } },
       '/api/catalog/draft': { get: editor('Borrador del catálogo', 'borrador', 404), put: editor('Reemplaza el borrador', 'borrador', 400) },
       '/api/catalog/draft/settings': { put: editor('Idioma, canalización y ejemplos fuera de ámbito', 'borrador', 400) },
+      '/api/catalog/draft/services': { post: editor('Agrega un servicio nuevo al borrador', 'borrador', 400, 409) },
       '/api/catalog/draft/services/{code}': { put: editor('Crea o edita un servicio del borrador', 'borrador', 400, 409), delete: editor('Quita un servicio del borrador', 'borrador', 404) },
       '/api/catalog/draft/discard': { post: editor('Regresa el borrador a la versión publicada', 'borrador', 404) },
       '/api/catalog/publish': { post: editor('Publica el borrador como versión nueva', 'versión', 400, 409) },
@@ -74,7 +75,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/catalog/versions/{version}': { get: editor('Una versión con su catálogo', 'versión', 400, 404) },
       '/api/catalog/diff': { get: editor('Diferencias entre versiones (from, to: número o «draft»)', 'diferencias', 400, 404) },
       '/api/catalog/rollback': { post: editor('Publica de nuevo una versión anterior', 'versión', 400, 404) },
-      '/api/catalog/import': { post: editor('Valida e importa un catálogo (?draft=true: solo borrador)', 'versión o borrador', 400) },
+      '/api/catalog/import': { post: editor('Valida e importa un catálogo (?draft=true: solo borrador; ?dryRun=true: solo valida y dice qué cambiaría)', 'versión, borrador o resultado de la validación', 400) },
       '/api/catalog/export': { get: editor('Descarga el catálogo (?version=N | draft)', 'ventanilla.catalog/v1', 400, 404) },
       '/api/catalog/route': {
         post: {

@@ -40,6 +40,7 @@ export class CatalogRoutes implements ConsoleRoutes {
     server.get(`${p}/draft`, this.editor(async (_req, res) => res.send(200, draftJson(await this.deps.catalog.getDraft()))));
     server.put(`${p}/draft`, this.editor(async (req, res, actor) => res.send(200, draftJson(await this.deps.catalog.replaceDraft(jsonBody(req), actor)))));
     server.put(`${p}/draft/settings`, this.editor(async (req, res, actor) => res.send(200, draftJson(await this.deps.catalog.updateSettings(jsonBody(req), actor)))));
+    server.post(`${p}/draft/services`, this.editor(async (req, res, actor) => res.send(201, draftJson(await this.deps.catalog.createService(jsonBody(req), actor)))));
     server.put(`${p}/draft/services/:code`, this.editor(async (req, res, actor) => res.send(200, draftJson(await this.deps.catalog.upsertService(codeParam(req), jsonBody(req), actor)))));
     server.del(`${p}/draft/services/:code`, this.editor(async (req, res, actor) => res.send(200, draftJson(await this.deps.catalog.deleteService(codeParam(req), actor)))));
     server.post(`${p}/draft/discard`, this.editor(async (_req, res, actor) => res.send(200, draftJson(await this.deps.catalog.discardDraft(actor)))));
@@ -76,6 +77,10 @@ export class CatalogRoutes implements ConsoleRoutes {
     server.post(`${p}/import`, this.editor(async (req, res, actor) => {
       const query = (req.query ?? {}) as Record<string, unknown>;
       const draft = query.draft === 'true' || query.draft === '1';
+      if (query.dryRun === 'true' || query.dryRun === '1') {
+        res.send(200, { valid: true, ...(await this.deps.catalog.validateImport(jsonBody(req), { draft })) });
+        return;
+      }
       const result = await this.deps.catalog.importCatalog(jsonBody(req), { draft, actor });
       if ('revision' in result) {
         res.send(200, draftJson(result));

@@ -82,6 +82,31 @@ export class CatalogService {
     });
   }
 
+  /** Adds a new service to the draft; refuses a code that already exists (two coordinators creating the same one). */
+  async createService(input: unknown, actor: string): Promise<DraftView> {
+    const service = parseService(input);
+    return this.changeDraft(actor, (current) => {
+      if (current.services.some((s) => s.code === service.code)) {
+        throw new CatalogError('catalog/duplicate_code', `Ya existe un servicio con el código ${service.code}.`);
+      }
+      return { catalog: { ...current, services: [...current.services, service] }, audit: { actor, action: 'catalog.service.create', target: service.code } };
+    });
+  }
+
+  /**
+   * Checks a catalog file without storing anything: the problems it would be refused for, or what it
+   * would change against the latest published version.
+   */
+  async validateImport(input: unknown, options: { draft: boolean }): Promise<{ services: number; active: number; diff: CatalogDiff }> {
+    const catalog = parseCatalog(input);
+    if (!options.draft) {
+      const problems = publishProblems(catalog);
+      if (problems.length > 0) throw new CatalogValidationError(problems);
+    }
+    const latest = await this.repo.latest();
+    return { services: catalog.services.length, active: catalog.services.filter((s) => s.active).length, diff: diffCatalogs(latest ? stored(latest.catalog) : null, catalog) };
+  }
+
   /** Creates or edits one service of the draft; a different `code` in the body renames it. */
   async upsertService(code: string, input: unknown, actor: string): Promise<DraftView> {
     const service = parseService(input);

@@ -51,6 +51,13 @@ describe('catalog API', () => {
     const details = (res.body as { error: { code: string; details: { path: string }[] } }).error;
     expect(details.code).toBe('InvalidCatalog');
     expect(details.details.map((d) => d.path).sort()).toEqual(['extra', 'services[0].examples', 'services[0].kind']);
+    const dry = await coord.request('POST', '/api/catalog/import?dryRun=true', bad);
+    expect(dry.status).toBe(400);
+    const ok = await coord.request('POST', '/api/catalog/import?dryRun=true', smallCatalog());
+    expect(ok).toMatchObject({ status: 200, body: { valid: true, services: 3, active: 3 } });
+    const wouldChange = (ok.body as { diff: { added: string[]; removed: string[] } }).diff;
+    expect(wouldChange.added).toEqual(expect.arrayContaining(['RED-WIFI', 'HORARIO-CAU']));
+    expect(wouldChange.removed.length).toBeGreaterThan(30);
     const versions = await coord.request('GET', '/api/catalog/versions');
     expect((versions.body as { versions: unknown[] }).versions).toHaveLength(1);
     expect((await coord.request('POST', '/api/catalog/import', '{"format": ')).status).toBe(400);
@@ -83,8 +90,9 @@ describe('catalog API', () => {
     const bad = await coord.request('PUT', '/api/catalog/draft/services/VPN-ACCESO', { ...vpn, code: 'vpn acceso' });
     expect(bad.status).toBe(400);
     expect((bad.body as { error: { details: { path: string }[] } }).error.details.map((d) => d.path)).toEqual(['code']);
-    const saved = await coord.request('PUT', '/api/catalog/draft/services/VPN-ACCESO', vpn);
-    expect(saved).toMatchObject({ status: 200, body: { changed: true, publishedVersion: 2 } });
+    const saved = await coord.request('POST', '/api/catalog/draft/services', vpn);
+    expect(saved).toMatchObject({ status: 201, body: { changed: true, publishedVersion: 2 } });
+    expect(await coord.request('POST', '/api/catalog/draft/services', vpn)).toMatchObject({ status: 409, body: { error: { code: 'DuplicateCode' } } });
 
     const text = 'no puedo conectarme a la vpn desde mi casa';
     const draft = await coord.request('POST', '/api/catalog/route', { text, target: 'draft' });

@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Request, Response, Server } from 'restify';
+import { errorBody } from '../services/http/api-error';
+
+/** Content-Security-Policy of the console: nothing inline, nothing from another origin, no framing. */
+export const CONSOLE_PAGE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+/** The only names `/console/static/:file` serves: one flat folder, no dots but the extension, no slashes. */
+const STATIC_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*\.(?:js|css)$/;
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+
+/** `console/web/`, both when running the TypeScript sources and the compiled `dist/console/`. */
+function webDir(): string {
+  const candidates = [path.resolve(__dirname, 'web'), path.resolve(__dirname, '..', '..', 'console', 'web')];
+  return candidates.find((c) => fs.existsSync(path.join(c, 'index.html'))) ?? (candidates[0] as string);
+}
+
+export interface ConsolePageOptions {
+  logger: { error(obj: object, msg: string): void };
+}
+
+/**
+ * The coordinators' console, a browser app of plain ES modules: `GET /console` (and its deep links, such as
+ * `/console/catalogo/servicios/CORREO-CONTRASENA`) answer the same page; `GET /console/static/:file` its
+ * scripts and styles. Everything it shows comes from `/api/…` on this same origin.
+ */
+export class ConsolePage {
+  private readonly logger: ConsolePageOptions['logger'];
+  private readonly dir: string;
+
+  constructor(opts: ConsolePageOptions) {
+    if (!opts?.logger) throw new Error('ConsolePage: logger is required');
+    this.logger = opts.logger;
+    this.dir = webDir();
+  }
+
+  register(server: Server): void {
+    const page = async (req: Request, res: Response): Promise<void> => this.sendPage(req, res);
+    server.get('/console', page);
+    server.get('/console/static/:file', async (req: Request, res: Response): Promise<void> => this.sendStatic(req, res));
+    server.get('/console/*', page);
+  }
+
+  private async sendPage(req: Request, res: Response): Promise<void> {
+    // A deep link is a path of the app; anything with a dot is a file that does not exist.
+    const pathname = (req.getPath?.() ?? req.url ?? '').split('?')[0] ?? '';
+    if (pathname.includes('.') || /^\/console\/static(?:\/|$)/.test(pathname)) {
+      this.notFound(res);
+      return;
+    }
+    const html = await this.read('index.html', res);
+    if (html === null) return;
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.setHeader('Content-Security-Policy', CONSOLE_PAGE_CSP);
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.sendRaw(200, html);
+  }
+
+  private async sendStatic(req: Request, res: Response): Promise<void> {
+    const name = String(req.params?.file ?? '');
+    if (!STATIC_NAME.test(name)) {
+      this.notFound(res);
+      return;
+    }
+    const body = await this.read(name, res);
+    if (body === null) return;
+    // No version in the names: the browser revalidates every time and gets a 304 while the file is the same.
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    res.setHeader('Content-Type', CONTENT_TYPES[path.extname(name)] as string);
+    res.setHeader('Content-Security-Policy', CONSOLE_PAGE_CSP);
+    res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('ETag', etag);
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304);
+      res.end();
+    } else {
+      res.sendRaw(200, body);
+    }
+  }
+
+  /** The file's bytes, or null after answering 404 (missing) or 500 (unreadable). */
+  private async read(name: string, res: Response): Promise<Buffer | null> {
+    try {
+      return await fs.promises.readFile(path.join(this.dir, name));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.notFound(res);
+      } else {
+        this.logger.error({ err, file: name }, 'console file unreadable');
+        res.send(500, errorBody('InternalError', 'Ocurrió un error interno; ya quedó registrado.'));
+      }
+      return null;
+    }
+  }
+
+  private notFound(res: Response): void {
+    res.send(404, errorBody('NotFound', 'La ruta solicitada no existe.'));
+  }
+}
