@@ -1,7 +1,8 @@
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { parseCatalog } from '../../services/catalog/catalog-format';
 import { readDefaultCatalog } from '../../services/catalog/default-catalog';
 import { greeting, messages } from '../../dialogs/messages/es-MX';
+import { launchChromium, WAIT_MS } from '../support/console-driver';
 import { startApp, type RunningApp } from '../support/harness';
 import { defaultBackend } from '../support/test-database';
 
@@ -10,17 +11,6 @@ import { defaultBackend } from '../support/test-database';
  * bundle talking to our own Direct Line, with nothing loaded from another host and nothing logged as an error.
  */
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const WAIT_MS = 20_000;
 const SCREENSHOT = '/tmp/webchat-e2e.png';
 const SESSION_KEY = 'ventanilla.webchat.session';
 
@@ -151,7 +141,7 @@ describe(`web chat page in a real browser (database: ${defaultBackend()})`, () =
   let context: BrowserContext;
 
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

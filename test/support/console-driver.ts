@@ -1,6 +1,6 @@
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
-/** Helpers for driving the coordinators' console (`/console`) in Debian's chromium through playwright-core. */
+/** Browser helpers for the e2e tests (Debian chromium through playwright-core), and for driving the console (`/console`). */
 
 export const CHROMIUM_ARGS = [
   '--headless',
