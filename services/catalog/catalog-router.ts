@@ -63,7 +63,7 @@ export class CatalogRouter {
 
   constructor(private readonly options: CatalogRouterOptions) {
     if (!options.catalog) throw new Error('CatalogRouter: catalog service is required');
-    this.train = options.train ?? ((c) => Router.train(c));
+    this.train = options.train ?? ((c) => Router.trainAsync(c));
   }
 
   /** Loads and trains the latest version, then follows publishes. */

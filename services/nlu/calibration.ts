@@ -3,6 +3,7 @@
  * data into stratified folds to get such texts when no calibration set is given.
  */
 import type { ClassScores, LabelledText } from './classifier';
+import { runSteps, type Steps, WORK_PER_STEP } from './cooperative';
 import { seededRandom, shuffledRange } from './linear-model';
 
 /** A held-out text, its true class (null: out of scope) and the classifier's scores for it. */
@@ -61,12 +62,21 @@ const ALTERNATIVES = 3;
  * class if any); see {@link CalibrationOptions}.
  */
 export function calibrate(texts: readonly ScoredText[], classes: number, options: CalibrationOptions): OperatingPoint {
+  return runSteps(calibrateSteps(texts, classes, options));
+}
+
+/** {@link calibrate} as {@link Steps}: the threshold search pauses every few candidates; the same result. */
+export function* calibrateSteps(
+  texts: readonly ScoredText[],
+  classes: number,
+  options: CalibrationOptions,
+): Steps<OperatingPoint> {
   const inScope = texts.filter((t) => t.gold !== null);
   const floor = Math.min(options.maxLiftFloor, options.minLift / Math.max(1, classes));
   if (inScope.length < options.minTexts) {
     return { threshold: Math.max(floor, options.fallbackThreshold), margin: options.fallbackMargin };
   }
-  const threshold = Math.max(floor, chooseThreshold(texts, options));
+  const threshold = Math.max(floor, yield* chooseThreshold(texts, options));
   return { threshold, margin: chooseMargin(inScope, threshold, options) };
 }
 
@@ -78,7 +88,7 @@ function rejected(t: ScoredText, threshold: number): boolean {
   return t.scores.outOfScope > best(t) || best(t) < threshold;
 }
 
-function chooseThreshold(texts: readonly ScoredText[], options: CalibrationOptions): number {
+function* chooseThreshold(texts: readonly ScoredText[], options: CalibrationOptions): Steps<number> {
   const inScope = texts.filter((t) => t.gold !== null);
   const outOfScope = texts.filter((t) => t.gold === null);
   const accepted = inScope
@@ -93,16 +103,28 @@ function chooseThreshold(texts: readonly ScoredText[], options: CalibrationOptio
   const prior = options.outOfScopePrior;
   let chosen = bound;
   let bestValue = -Infinity;
+  let work = 0;
   for (const t of [bound, ...candidates]) {
-    const correct = inScope.filter((x) => !rejected(x, t) && x.scores.ranked[0]?.label === x.gold).length;
-    const caught = outOfScope.filter((x) => rejected(x, t)).length;
-    const value = ((1 - prior) * correct) / inScope.length + (prior * caught) / outOfScope.length;
+    const value = thresholdValue(t, inScope, outOfScope, prior);
     if (value > bestValue + 1e-12) {
       bestValue = value;
       chosen = t;
     }
+    // Each candidate looks at every text (a few closure calls each): pause every few candidates.
+    work += 8 * texts.length;
+    if (work >= WORK_PER_STEP) {
+      work = 0;
+      yield;
+    }
   }
   return chosen;
+}
+
+/** The prior-weighted share of in-scope texts routed right and out-of-scope texts caught at threshold `t`. */
+function thresholdValue(t: number, inScope: readonly ScoredText[], outOfScope: readonly ScoredText[], prior: number): number {
+  const correct = inScope.filter((x) => !rejected(x, t) && x.scores.ranked[0]?.label === x.gold).length;
+  const caught = outOfScope.filter((x) => rejected(x, t)).length;
+  return ((1 - prior) * correct) / inScope.length + (prior * caught) / outOfScope.length;
 }
 
 function chooseMargin(inScope: readonly ScoredText[], threshold: number, options: CalibrationOptions): number {

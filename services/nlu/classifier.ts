@@ -4,8 +4,12 @@
  * Scores combine both, q(s) ∝ p(s) · p(category(s))^γ: the category model sees every example of its category, so
  * it is the better judge of "does this belong to the catalogue at all", and it corrects confusions across categories.
  */
+import { runSteps, type Steps, WORK_PER_STEP } from './cooperative';
 import { FeatureSpace, type FeatureOptions, type SparseVector } from './features';
 import { LinearModel, type LinearModelOptions, softmaxInPlace } from './linear-model';
+
+/** A module constant, not `Math.pow` in the loop over classes: see linear-math.ts. */
+const { pow } = Math;
 
 /** One labelled training text. `label` is a class index; the out-of-scope class is `classes` (one past the last). */
 export interface LabelledText {
@@ -44,6 +48,22 @@ export interface ClassifierOptions {
   coverageWeight: number;
 }
 
+/** A fitted feature space and the vectors of the texts it was fitted on (see {@link IntentClassifier.fitFeatures}). */
+export interface FittedFeatures {
+  space: FeatureSpace;
+  vectors: SparseVector[];
+}
+
+/** Options of one {@link IntentClassifier.train} call besides the hyper-parameters. */
+export interface ClassifierRun {
+  /** Train on these example indices only (held-out folds); category texts are always kept. */
+  subset?: readonly number[];
+  /** Keep the optimiser's state so that a later run can resume from it. */
+  keepState?: boolean;
+  /** Continue this classifier's training (trained with `keepState`), for `resumeEpochs`. */
+  resumeFrom?: IntentClassifier;
+}
+
 /** The scores of one text: in-scope classes by decreasing score, and the out-of-scope score. All sum to 1. */
 export interface ClassScores {
   ranked: { label: number; score: number }[];
@@ -64,8 +84,13 @@ export class IntentClassifier {
   ) {}
 
   /** Fits the feature space on every text of `data` (examples first, then category texts). */
-  static fitFeatures(data: ClassifierData, options: ClassifierOptions): { space: FeatureSpace; vectors: SparseVector[] } {
-    return FeatureSpace.fit([...data.examples, ...data.categoryTexts].map((example) => example.text), options.features);
+  static fitFeatures(data: ClassifierData, options: ClassifierOptions): FittedFeatures {
+    return runSteps(IntentClassifier.fitFeaturesSteps(data, options));
+  }
+
+  /** {@link IntentClassifier.fitFeatures} as {@link Steps}. */
+  static fitFeaturesSteps(data: ClassifierData, options: ClassifierOptions): Steps<FittedFeatures> {
+    return FeatureSpace.fitSteps([...data.examples, ...data.categoryTexts].map((example) => example.text), options.features);
   }
 
   /**
@@ -77,9 +102,20 @@ export class IntentClassifier {
   static train(
     data: ClassifierData,
     options: ClassifierOptions,
-    features = IntentClassifier.fitFeatures(data, options),
-    run: { subset?: readonly number[]; keepState?: boolean; resumeFrom?: IntentClassifier } = {},
+    features?: FittedFeatures,
+    run: ClassifierRun = {},
   ): IntentClassifier {
+    return runSteps(IntentClassifier.trainSteps(data, options, features, run));
+  }
+
+  /** {@link IntentClassifier.train} as {@link Steps}: pauses inside feature fitting and the models' epochs. */
+  static *trainSteps(
+    data: ClassifierData,
+    options: ClassifierOptions,
+    fitted?: FittedFeatures,
+    run: ClassifierRun = {},
+  ): Steps<IntentClassifier> {
+    const features = fitted ?? (yield* IntentClassifier.fitFeaturesSteps(data, options));
     const { space } = features;
     const { subset, keepState } = run;
     const categoryVectors = features.vectors.slice(data.examples.length);
@@ -91,7 +127,7 @@ export class IntentClassifier {
     const resume = run.resumeFrom?.hasOutOfScope === hasOutOfScope ? run.resumeFrom : undefined;
     const resumed = (model: LinearModelOptions): LinearModelOptions =>
       resume ? { ...model, epochs: options.resumeEpochs, averageEpochs: Math.min(model.averageEpochs, options.resumeEpochs), fullEpochs: [0] } : model;
-    const flat = LinearModel.train(
+    const flat = yield* LinearModel.trainSteps(
       {
         vectors: exampleVectors,
         labels: Int32Array.from(examples, (example) => example.label),
@@ -109,13 +145,14 @@ export class IntentClassifier {
         ...data.categoryTexts.map((example) => example.label),
       ]);
       const categoryModel = resumed({ ...options.model, epochs: options.categoryEpochs, fullEpochs: [0] });
-      category = LinearModel.train({ vectors, labels, classes: categoryClasses, features: space.size }, categoryModel, {
-        keepState,
-        resume: resume?.category?.state,
-      });
+      const categorySet = { vectors, labels, classes: categoryClasses, features: space.size };
+      category = yield* LinearModel.trainSteps(categorySet, categoryModel, { keepState, resume: resume?.category?.state });
     }
     const known = new Uint8Array(space.size);
-    for (const x of vectors) for (const index of x.indices) known[index] = 1;
+    for (let at = 0; at < vectors.length; ) {
+      at = markKnown(known, vectors, at);
+      yield;
+    }
     return new IntentClassifier(space, flat, category, data, hasOutOfScope, options, known);
   }
 
@@ -149,8 +186,8 @@ export class IntentClassifier {
       this.category.scoresInto(x, pc);
       softmaxInPlace(pc, pc.length, temperature);
       const gamma = this.options.categoryWeight;
-      for (let c = 0; c < classes; c++) q[c] *= Math.pow(pc[categoryOf[c]], gamma);
-      if (this.hasOutOfScope) q[classes] *= Math.pow(pc[categories], gamma);
+      for (let c = 0; c < classes; c++) q[c] *= pow(pc[categoryOf[c]], gamma);
+      if (this.hasOutOfScope) q[classes] *= pow(pc[categories], gamma);
       let sum = 0;
       for (let c = 0; c < total; c++) sum += q[c];
       for (let c = 0; c < total; c++) q[c] /= sum;
@@ -159,4 +196,16 @@ export class IntentClassifier {
     ranked.sort((a, b) => b.score - a.score || a.label - b.label);
     return { ranked, outOfScope: this.hasOutOfScope ? q[classes] : 0 };
   }
+}
+
+/** Marks the features of `vectors[from…]` as known, about one step's worth (a plain loop, see linear-trainer.ts). */
+function markKnown(known: Uint8Array, vectors: readonly SparseVector[], from: number): number {
+  let work = 0;
+  let i = from;
+  while (i < vectors.length && work < WORK_PER_STEP) {
+    const { indices } = vectors[i++];
+    for (let k = 0; k < indices.length; k++) known[indices[k]] = 1;
+    work += indices.length;
+  }
+  return i;
 }

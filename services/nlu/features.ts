@@ -4,6 +4,7 @@
  * synonym concepts. Each block is TF-IDF weighted, L2-normalised and scaled by its block weight; the whole vector
  * is then L2-normalised, so a dot product between two vectors is a cosine similarity.
  */
+import { runSteps, type Steps } from './cooperative';
 import { normalizeText, type SpokenNumbersFunction } from './normalize';
 import { type NluLanguage, type StemFunction, stemmerFor, type TokenizeFunction, wordTokenizer } from './natural';
 
@@ -50,6 +51,8 @@ export const DEFAULT_FEATURE_OPTIONS: Omit<FeatureOptions, 'language'> = {
 };
 
 const BLOCKS = 3; // 0 words (+ concepts), 1 stems, 2 characters
+/** Document frequencies looked at between two pause points of {@link FeatureSpace.fitSteps}. */
+const KEYS_PER_STEP = 4096;
 
 // Words that mean the same thing to a help desk; each adds a shared concept feature.
 const CONCEPTS: Record<NluLanguage, readonly (readonly string[])[]> = {
@@ -130,6 +133,35 @@ function addNgrams(tokens: readonly string[], maxN: number, prefix: string, add:
   }
 }
 
+/** Adds one to the document frequency of each term of a text (a plain loop, see linear-trainer.ts). */
+function countDocuments(df: Map<string, number>, counts: Map<string, number>): void {
+  for (const key of counts.keys()) df.set(key, (df.get(key) ?? 0) + 1);
+}
+
+/** A vocabulary being built: feature indices in order of first appearance, with their IDF and block. */
+interface Vocabulary {
+  indices: Map<string, number>;
+  idfs: number[];
+  blocks: number[];
+}
+
+/**
+ * Adds the next {@link KEYS_PER_STEP} terms of `entries` (term, document frequency) that reach `minDf` to the
+ * vocabulary; false once `entries` is exhausted.
+ */
+function addTerms(entries: Iterator<[string, number]>, into: Vocabulary, documents: number, minDf: number): boolean {
+  for (let k = 0; k < KEYS_PER_STEP; k++) {
+    const next = entries.next();
+    if (next.done === true) return false;
+    const [key, n] = next.value;
+    if (n < minDf) continue;
+    into.indices.set(key, into.idfs.length);
+    into.idfs.push(Math.log((1 + documents) / (1 + n)) + 1);
+    into.blocks.push(key.charCodeAt(0) - 48);
+  }
+  return true;
+}
+
 /** A fitted vocabulary with IDF weights; turns texts into {@link SparseVector}s. */
 export class FeatureSpace {
   private constructor(
@@ -151,25 +183,37 @@ export class FeatureSpace {
 
   /** Fits the vocabulary and IDF on `texts` and returns the space with the texts' vectors. */
   static fit(texts: readonly string[], options: FeatureOptions): { space: FeatureSpace; vectors: SparseVector[] } {
+    return runSteps(FeatureSpace.fitSteps(texts, options));
+  }
+
+  /** {@link FeatureSpace.fit} as {@link Steps}: pauses after every text (analysed or vectorised); the same space. */
+  static *fitSteps(texts: readonly string[], options: FeatureOptions): Steps<{ space: FeatureSpace; vectors: SparseVector[] }> {
     const extractor = new TermExtractor(options, wordTokenizer(), stemmerFor(options.language));
-    const termCounts = texts.map((text) => extractor.terms(text));
-    const df = new Map<string, number>();
-    for (const counts of termCounts) for (const key of counts.keys()) df.set(key, (df.get(key) ?? 0) + 1);
-    // Feature indices follow first appearance in `texts`: deterministic, and no sort of the keys needed.
-    const vocabulary = new Map<string, number>();
-    const idfs: number[] = [];
-    const blocks: number[] = [];
-    for (const [key, n] of df) {
-      if (n < options.minDf) continue;
-      vocabulary.set(key, idfs.length);
-      idfs.push(Math.log((1 + texts.length) / (1 + n)) + 1);
-      blocks.push(key.charCodeAt(0) - 48);
+    const termCounts: Map<string, number>[] = [];
+    for (const text of texts) {
+      termCounts.push(extractor.terms(text));
+      yield;
     }
+    const df = new Map<string, number>();
+    for (const counts of termCounts) {
+      countDocuments(df, counts);
+      yield;
+    }
+    // Feature indices follow first appearance in `texts`: deterministic, and no sort of the keys needed.
+    const terms: Vocabulary = { indices: new Map<string, number>(), idfs: [], blocks: [] };
+    const entries = df.entries();
+    while (addTerms(entries, terms, texts.length, options.minDf)) yield;
+    const { indices: vocabulary, idfs, blocks } = terms;
     const idf = Float32Array.from(idfs);
     const blockOf = Uint8Array.from(blocks);
     const weights = Float32Array.from([options.wordWeight, options.stemWeight, options.charWeight]);
     const space = new FeatureSpace(extractor, vocabulary, idf, blockOf, weights, Math.log(1 + texts.length) + 1);
-    return { space, vectors: termCounts.map((counts) => space.toVector(counts)) };
+    const vectors: SparseVector[] = [];
+    for (const counts of termCounts) {
+      vectors.push(space.toVector(counts));
+      yield;
+    }
+    return { space, vectors };
   }
 
   /** The normalised TF-IDF vector of `text` (empty when nothing in it is in the vocabulary). */

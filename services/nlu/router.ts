@@ -9,8 +9,11 @@
  * measurements (`npm run bench:nlu`).
  */
 import { performance } from 'node:perf_hooks';
-import { type CalibrationOptions, calibrate, DEFAULT_CALIBRATION_OPTIONS, type OperatingPoint, type ScoredText, stratifiedFolds } from './calibration';
-import { type ClassifierData, type ClassifierOptions, IntentClassifier, type LabelledText } from './classifier';
+import { calibrateSteps, DEFAULT_CALIBRATION_OPTIONS, stratifiedFolds } from './calibration';
+import type { CalibrationOptions, OperatingPoint, ScoredText } from './calibration';
+import { IntentClassifier } from './classifier';
+import type { ClassifierData, ClassifierOptions, FittedFeatures, LabelledText } from './classifier';
+import { runSteps, runStepsCooperatively, type Steps } from './cooperative';
 import { DEFAULT_FEATURE_OPTIONS, type FeatureOptions } from './features';
 import { DEFAULT_LINEAR_OPTIONS, type LinearModelOptions } from './linear-model';
 import type { SpokenNumbersFunction } from './normalize';
@@ -52,7 +55,7 @@ export interface CalibrationSet {
   outOfScope: string[];
 }
 
-/** Options of {@link Router.train}; every field is optional. */
+/** Options of {@link Router.train} and {@link Router.trainAsync}; every field is optional. */
 export interface RouterOptions {
   calibration?: CalibrationSet;
   /** Seed of the folds and of the training order (default 1). */
@@ -77,11 +80,21 @@ export interface RouterOptions {
   spokenNumbers?: SpokenNumbersFunction | null;
 }
 
+/** Options of {@link Router.trainAsync}: those of {@link Router.train}, and how long it may run between pauses. */
+export interface AsyncRouterOptions extends RouterOptions {
+  /**
+   * How long, in ms, training may run before it yields to the event loop (default 10). A slice overruns it by at
+   * most one step of work (well under a millisecond) and any garbage collection that falls in it.
+   */
+  sliceMs?: number;
+}
+
 /** What {@link Router.info} reports about training. */
 export interface RouterInfo {
   language: 'es' | 'en';
   services: number;
   examples: number;
+  /** Wall time of the training, pauses of {@link Router.trainAsync} included. */
   trainMs: number;
   threshold: number;
   margin: number;
@@ -121,7 +134,10 @@ function prepare(catalog: TrainingCatalog): Prepared {
   };
 }
 
-/** A trained router. Build it with {@link Router.train}; {@link Router.route} is synchronous and side-effect free. */
+/**
+ * A trained router. Build it with {@link Router.train}, or {@link Router.trainAsync} in a server;
+ * {@link Router.route} is synchronous and side-effect free.
+ */
 export class Router {
   private constructor(
     private readonly classifier: IntentClassifier,
@@ -138,6 +154,22 @@ export class Router {
    * Synchronous and deterministic for a seed. Throws when no service is active.
    */
   static train(catalog: TrainingCatalog, options: RouterOptions = {}): Router {
+    return runSteps(Router.trainSteps(catalog, options));
+  }
+
+  /**
+   * {@link Router.train} without blocking the event loop for long: the same router (the same decisions and
+   * confidences for the same inputs and seed), but training yields to the event loop (a `setImmediate` turn)
+   * whenever it has run for more than `options.sliceMs` (default 10 ms) since the last pause. Meant for a server
+   * that retrains while it serves. Rejects when no service is active or `sliceMs` is not a number ≥ 0.
+   */
+  static async trainAsync(catalog: TrainingCatalog, options: AsyncRouterOptions = {}): Promise<Router> {
+    const { sliceMs = 10, ...routerOptions } = options;
+    return runStepsCooperatively(Router.trainSteps(catalog, routerOptions), sliceMs);
+  }
+
+  /** The training of {@link Router.train} as {@link Steps}, which pause a fraction of a millisecond apart. */
+  private static *trainSteps(catalog: TrainingCatalog, options: RouterOptions): Steps<Router> {
     const started = performance.now();
     const prepared = prepare(catalog);
     const classifierOptions: ClassifierOptions = {
@@ -158,7 +190,7 @@ export class Router {
     let point: OperatingPoint;
     let classifier: IntentClassifier;
     if (options.calibration) {
-      classifier = IntentClassifier.train(data, classifierOptions);
+      classifier = yield* IntentClassifier.trainSteps(data, classifierOptions);
       const codes = new Map(prepared.services.map((service, label) => [service.code, label]));
       const texts: { text: string; gold: number | null }[] = [
         ...options.calibration.inScope.flatMap(({ text, code }) => {
@@ -167,14 +199,15 @@ export class Router {
         }),
         ...options.calibration.outOfScope.map((text) => ({ text, gold: null })),
       ];
-      point = calibrate(scoreAll(classifier, texts), classCount(catalog, prepared), calibrationOptions);
+      const scored = yield* scoreAll(classifier, texts);
+      point = yield* calibrateSteps(scored, classCount(catalog, prepared), calibrationOptions);
     } else {
       // One feature space for the folds and the final model: the held-out texts only add unused vocabulary.
-      const features = IntentClassifier.fitFeatures(data, classifierOptions);
-      const heldOut = heldOutScores(prepared, classifierOptions, features, options);
-      point = calibrate(heldOut.scored, classCount(catalog, prepared), calibrationOptions);
+      const features = yield* IntentClassifier.fitFeaturesSteps(data, classifierOptions);
+      const heldOut = yield* heldOutScores(prepared, classifierOptions, features, options);
+      point = yield* calibrateSteps(heldOut.scored, classCount(catalog, prepared), calibrationOptions);
       // On large catalogues the final model continues the fold's: most of a second training saved.
-      classifier = IntentClassifier.train(data, classifierOptions, features, { resumeFrom: heldOut.resumable });
+      classifier = yield* IntentClassifier.trainSteps(data, classifierOptions, features, { resumeFrom: heldOut.resumable });
     }
     const info: RouterInfo = {
       language: catalog.language,
@@ -220,17 +253,23 @@ function round3(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-function scoreAll(classifier: IntentClassifier, texts: readonly { text: string; gold: number | null }[]): ScoredText[] {
-  return texts.map(({ text, gold }) => ({ gold, scores: classifier.score(classifier.vectorize(text)) }));
+/** Scores the calibration texts, pausing after each. */
+function* scoreAll(classifier: IntentClassifier, texts: readonly { text: string; gold: number | null }[]): Steps<ScoredText[]> {
+  const scored: ScoredText[] = [];
+  for (const { text, gold } of texts) {
+    scored.push({ gold, scores: classifier.score(classifier.vectorize(text)) });
+    yield;
+  }
+  return scored;
 }
 
 /** Scores each held-out fold with a classifier trained on the rest (names always stay in training). */
-function heldOutScores(
+function* heldOutScores(
   prepared: Prepared,
   classifierOptions: ClassifierOptions,
-  features: ReturnType<typeof IntentClassifier.fitFeatures>,
+  features: FittedFeatures,
   options: RouterOptions,
-): { scored: ScoredText[]; resumable: IntentClassifier | undefined } {
+): Steps<{ scored: ScoredText[]; resumable: IntentClassifier | undefined }> {
   const { data, heldOutCandidates } = prepared;
   const folds = Math.max(2, options.folds ?? 4);
   const candidates = data.examples.slice(0, heldOutCandidates);
@@ -243,10 +282,11 @@ function heldOutScores(
     const kept = data.examples.flatMap((_, i) => (i >= heldOutCandidates || fold[i] !== run ? [i] : []));
     const heldOut = candidates.flatMap((example, i) => (fold[i] === run ? [{ i, example }] : []));
     if (heldOut.length === 0) continue;
-    const classifier = IntentClassifier.train(data, classifierOptions, features, { subset: kept, keepState });
+    const classifier = yield* IntentClassifier.trainSteps(data, classifierOptions, features, { subset: kept, keepState });
     for (const { i, example } of heldOut) {
       const gold = example.label === data.classes ? null : example.label;
       scored.push({ gold, scores: classifier.score(features.vectors[i]) });
+      yield;
     }
     if (keepState) resumable = classifier;
   }
