@@ -3,32 +3,12 @@
  * shipped catalog and a 200 × 20 synthetic one, beside the blocking `Router.train`. Prints figures; asserts nothing.
  */
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { parseCatalog } from '../services/catalog/catalog-format';
 import { trainingCatalog } from '../services/catalog/catalog-router';
 import { readDefaultCatalog } from '../services/catalog/default-catalog';
 import { Router, type TrainingCatalog } from '../services/nlu/router';
+import { probeEventLoop } from '../test/support/event-loop-probe';
 import { syntheticCatalog } from './nlu-datasets';
-
-async function probe(work: () => Promise<unknown>): Promise<{ ms: number; ticks: number; maxGapMs: number }> {
-  let ticks = 0;
-  let maxGapMs = 0;
-  let last = performance.now();
-  let running = true;
-  const tick = (): void => {
-    const now = performance.now();
-    maxGapMs = Math.max(maxGapMs, now - last);
-    last = now;
-    ticks++;
-    if (running) setImmediate(tick);
-  };
-  const started = performance.now();
-  setImmediate(tick);
-  await work();
-  running = false;
-  maxGapMs = Math.max(maxGapMs, performance.now() - last);
-  return { ms: performance.now() - started, ticks, maxGapMs };
-}
 
 async function main(): Promise<void> {
   const catalogs: [string, TrainingCatalog][] = [
@@ -46,7 +26,7 @@ async function main(): Promise<void> {
     ] as const) {
       const runs = [];
       for (let i = 0; i < 3; i++) {
-        runs.push(await probe(async () => {
+        runs.push(await probeEventLoop(async () => {
           await new Promise<void>((resolve) => setImmediate(resolve));
           await run();
         }));

@@ -1,12 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseCatalog } from '../../services/catalog/catalog-format';
 import { trainingCatalog } from '../../services/catalog/catalog-router';
 import { readDefaultCatalog } from '../../services/catalog/default-catalog';
+import { probeEventLoop } from '../support/event-loop-probe';
 import { type RouteDecision, Router, type RouterOptions, type TrainingCatalog } from '../../services/nlu/router';
-
-/** Longest pause of the event loop tolerated while `trainAsync` runs (10 ms slices; generous for a loaded 2-core CI). */
 
 interface EvalFile {
   inScope: { text: string; code: string }[];
@@ -30,26 +28,6 @@ function decisions(router: Router): RouteDecision[] {
 function infoOf(router: Router): Omit<Router['info'], 'trainMs'> {
   const { trainMs: _trainMs, ...info } = router.info;
   return info;
-}
-
-/** Runs `work` while a setImmediate loop ticks; the ticks and the longest gap between two (start and end included). */
-async function probeEventLoop<T>(work: () => Promise<T>): Promise<{ result: T; ticks: number; maxGapMs: number }> {
-  let ticks = 0;
-  let maxGapMs = 0;
-  let last = performance.now();
-  let running = true;
-  const tick = (): void => {
-    const now = performance.now();
-    maxGapMs = Math.max(maxGapMs, now - last);
-    last = now;
-    ticks++;
-    if (running) setImmediate(tick);
-  };
-  setImmediate(tick);
-  const result = await work();
-  running = false;
-  maxGapMs = Math.max(maxGapMs, performance.now() - last);
-  return { result, ticks, maxGapMs };
 }
 
 describe('Router.trainAsync', () => {
