@@ -41,6 +41,8 @@ export interface ConsolePageOptions {
 export class ConsolePage {
   private readonly logger: ConsolePageOptions['logger'];
   private readonly dir: string;
+  /** The files are part of the release: read and hashed once, then served from memory. */
+  private readonly files = new Map<string, { body: Buffer; etag: string }>();
 
   constructor(opts: ConsolePageOptions) {
     if (!opts?.logger) throw new Error('ConsolePage: logger is required');
@@ -62,13 +64,13 @@ export class ConsolePage {
       this.notFound(res);
       return;
     }
-    const html = await this.read('index.html', res);
-    if (html === null) return;
+    const file = await this.read('index.html', res);
+    if (file === null) return;
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.setHeader('Content-Security-Policy', CONSOLE_PAGE_CSP);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Frame-Options', 'DENY');
-    res.sendRaw(200, html);
+    res.sendRaw(200, file.body);
   }
 
   private async sendStatic(req: Request, res: Response): Promise<void> {
@@ -77,10 +79,10 @@ export class ConsolePage {
       this.notFound(res);
       return;
     }
-    const body = await this.read(name, res);
-    if (body === null) return;
+    const file = await this.read(name, res);
+    if (file === null) return;
     // No version in the names: the browser revalidates every time and gets a 304 while the file is the same.
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    const { body, etag } = file;
     res.setHeader('Content-Type', CONTENT_TYPES[path.extname(name)] as string);
     res.setHeader('Content-Security-Policy', CONSOLE_PAGE_CSP);
     res.setHeader('Cache-Control', 'no-cache');
@@ -93,10 +95,15 @@ export class ConsolePage {
     }
   }
 
-  /** The file's bytes, or null after answering 404 (missing) or 500 (unreadable). */
-  private async read(name: string, res: Response): Promise<Buffer | null> {
+  /** The file's bytes and ETag, or null after answering 404 (missing) or 500 (unreadable). */
+  private async read(name: string, res: Response): Promise<{ body: Buffer; etag: string } | null> {
+    const cached = this.files.get(name);
+    if (cached) return cached;
     try {
-      return await fs.promises.readFile(path.join(this.dir, name));
+      const body = await fs.promises.readFile(path.join(this.dir, name));
+      const file = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+      this.files.set(name, file);
+      return file;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
         this.notFound(res);
