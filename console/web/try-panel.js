@@ -1,9 +1,12 @@
 // «Probar»: one phrase, routed by the draft and by the published version side by side, so a coordinator sees
 // what a change will do before publishing it.
 import { ApiError } from './api.js';
-import { formatPercent, h, nextId, replaceChildren } from './dom.js';
+import { formatPercent, h, nextId, replaceChildren, select, toast } from './dom.js';
 import { messageOf } from './errors.js';
 import { DECISION_LABELS, label } from './labels.js';
+
+/** The «teach» choice that adds the phrase to the out-of-scope examples instead of a service. */
+const OUT_OF_SCOPE = '__fuera_de_ambito__';
 
 const DECISION_HELP = {
   service: 'El bot lo atiende con este servicio.',
@@ -90,7 +93,69 @@ export class TryPanel {
         this.column('draft', 'Borrador', draft, draftNames),
         this.column('published', publishedVersion ? `Versión publicada (v${publishedVersion})` : 'Versión publicada', published, publishedNames),
       ),
+      this.teachForm(text, draft.status === 'fulfilled' ? draft.value : null),
     );
+  }
+
+  /**
+   * «Enseñar»: adds the phrase as an example of the service it should have gone to (or of the out-of-scope
+   * examples) in the draft, then routes it again, so a misrouted phrase is fixed in two clicks.
+   */
+  teachForm(text, decision) {
+    const services = [...this.view.draft.catalog.services].sort((a, b) => a.name.localeCompare(b.name, 'es'));
+    const preselected = decision && decision.code && decision.decision !== 'out_of_scope' ? decision.code : OUT_OF_SCOPE;
+    const selectId = nextId('teach');
+    const choice = select(
+      [[OUT_OF_SCOPE, 'Fuera de ámbito (orientar a otra área)'], ...services.map((s) => [s.code, `${s.name} (${s.code})`])],
+      preselected,
+      { id: selectId, class: 'input' },
+    );
+    const button = h('button', { type: 'submit', class: 'btn btn--secondary' }, 'Agregar como ejemplo en el borrador');
+    const onsubmit = async (event) => {
+      event.preventDefault();
+      button.disabled = true;
+      try {
+        const added = await this.teach(text, choice.value);
+        if (added) await this.onSubmit(new Event('submit'));
+      } catch (error) {
+        toast(messageOf(error), 'error');
+      } finally {
+        button.disabled = false;
+      }
+    };
+    return h(
+      'form',
+      { class: 'try__teach card', 'data-teach': '', novalidate: true, onsubmit },
+      h('h3', { class: 'card__title' }, 'Enseñar esta frase'),
+      h('label', { for: selectId, class: 'field__label' }, 'Debe atenderse como'),
+      h('div', { class: 'try__row' }, choice, button),
+      h('p', { class: 'field__hint' }, 'La frase se agrega a los ejemplos en el borrador; se aplica al publicar.'),
+    );
+  }
+
+  /** Adds `text` to the examples of `code` (or to the out-of-scope examples) in the draft; false when it was there already. */
+  async teach(text, code) {
+    const catalog = this.view.draft.catalog;
+    const same = (list) => list.some((e) => e.trim().toLowerCase() === text.toLowerCase());
+    if (code === OUT_OF_SCOPE) {
+      if (same(catalog.outOfScope.examples)) {
+        toast('La frase ya es un ejemplo fuera de ámbito.', 'info');
+        return false;
+      }
+      const { language, referral, outOfScope } = catalog;
+      this.view.applyDraft(await this.api.saveSettings({ language, referral, outOfScope: { examples: [...outOfScope.examples, text] } }));
+      toast('Se agregó la frase a los ejemplos fuera de ámbito del borrador.');
+      return true;
+    }
+    const service = catalog.services.find((s) => s.code === code);
+    if (!service) return false;
+    if (same(service.examples)) {
+      toast(`La frase ya es un ejemplo de ${code}.`, 'info');
+      return false;
+    }
+    this.view.applyDraft(await this.api.saveService(code, { ...service, examples: [...service.examples, text] }));
+    toast(`Se agregó la frase como ejemplo de ${code} en el borrador.`);
+    return true;
   }
 
   column(target, title, settled, names) {

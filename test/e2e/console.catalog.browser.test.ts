@@ -511,6 +511,39 @@ describe(`coordinators' catalog console in a real browser (database: ${defaultBa
       expect(discarded.catalog).toEqual(published.catalog);
     });
 
+    it('«Probar» teaches a phrase to the service it belongs to, in the draft, and routes it again', async () => {
+      const before = await apiGet<Draft>(page, '/api/catalog/draft');
+      expect(before.changed).toBe(false);
+      await page.getByRole('link', { name: 'Probar' }).click();
+      await page.getByRole('heading', { name: 'Probar', level: 2 }).waitFor({ timeout: WAIT_MS });
+      const phrase = 'ocupo que me presten una tableta para la práctica de mañana';
+      await page.getByLabel('Frase de prueba').fill(phrase);
+      await page.getByLabel('Frase de prueba').press('Enter');
+      const draftColumn = page.locator('[data-target="draft"]');
+      await draftColumn.waitFor({ timeout: WAIT_MS });
+      const routedTo = await draftColumn.locator('dd[data-code]').getAttribute('data-code');
+      // Teach it to a service the router did not pick.
+      const target = before.catalog.services.find((s) => s.active && s.code !== routedTo) as Service;
+      await page.getByLabel('Debe atenderse como').selectOption(target.code);
+      await page.getByRole('button', { name: 'Agregar como ejemplo en el borrador' }).click();
+      await toastWith(page, `Se agregó la frase como ejemplo de ${target.code} en el borrador.`).waitFor({ timeout: WAIT_MS });
+      await page.locator('[data-draft-state="changed"]').waitFor({ timeout: WAIT_MS });
+      const taught = await apiGet<Draft>(page, '/api/catalog/draft');
+      expect(taught.catalog.services.find((s) => s.code === target.code)?.examples.at(-1)).toBe(phrase);
+      // The panel routes the phrase again with the retrained draft.
+      await page.locator(`[data-target="draft"] dd[data-code="${target.code}"]`).waitFor({ timeout: WAIT_MS });
+
+      // Teaching the same phrase twice adds nothing.
+      await page.getByLabel('Debe atenderse como').selectOption(target.code);
+      await page.getByRole('button', { name: 'Agregar como ejemplo en el borrador' }).click();
+      await toastWith(page, `La frase ya es un ejemplo de ${target.code}.`).waitFor({ timeout: WAIT_MS });
+      expect((await apiGet<Draft>(page, '/api/catalog/draft')).catalog).toEqual(taught.catalog);
+
+      await page.getByRole('button', { name: 'Descartar borrador' }).click();
+      await page.getByRole('dialog', { name: 'Descartar el borrador' }).getByRole('button', { name: 'Descartar cambios' }).click();
+      await page.locator('[data-draft-state="clean"]').waitFor({ timeout: WAIT_MS });
+    });
+
     it('signs out', async () => {
       await page.getByRole('button', { name: 'Cerrar sesión' }).click();
       await page.getByRole('heading', { name: 'Iniciar sesión', level: 1 }).waitFor({ timeout: WAIT_MS });
