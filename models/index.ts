@@ -20,11 +20,22 @@ export {
   type VersionSummary,
 } from './repositories/catalog.repository';
 export { SessionRepository, type SessionRow, type SessionUser } from './repositories/session.repository';
+export {
+  TicketRepository,
+  TICKET_KINDS,
+  TICKET_STATUSES,
+  type NewTicket,
+  type TicketEventRow,
+  type TicketKind,
+  type TicketRow,
+  type TicketStatus,
+} from './repositories/ticket.repository';
 
 import { Database } from './db';
 import { AuditRepository } from './repositories/audit.repository';
 import { CatalogRepository } from './repositories/catalog.repository';
 import { SessionRepository } from './repositories/session.repository';
+import { TicketRepository } from './repositories/ticket.repository';
 import { BotStateRepository } from './repositories/bot-state.repository';
 import { ConversationRepository } from './repositories/conversation.repository';
 import { SettingsRepository } from './repositories/settings.repository';
@@ -39,6 +50,7 @@ export interface Repositories {
   settings: SettingsRepository;
   catalog: CatalogRepository;
   sessions: SessionRepository;
+  tickets: TicketRepository;
 }
 
 export function createRepositories(database: Database): Repositories {
@@ -51,5 +63,6 @@ export function createRepositories(database: Database): Repositories {
     settings: new SettingsRepository(db),
     catalog: new CatalogRepository(db),
     sessions: new SessionRepository(db),
+    tickets: new TicketRepository(db),
   };
 }

@@ -7,6 +7,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -158,4 +159,70 @@ export const sessions = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+);
+
+/** The last ticket number given per prefix and year; bumped in the ticket's own transaction (gap-free). */
+export const ticketCounters = pgTable(
+  'ticket_counters',
+  {
+    prefix: text('prefix').notNull(),
+    year: integer('year').notNull(),
+    last: integer('last').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.prefix, t.year] })],
+);
+
+export const TICKET_KINDS = ['incident', 'request', 'informative'] as const;
+export const TICKET_STATUSES = ['registered', 'assigned', 'in_progress', 'resolved', 'closed', 'cancelled'] as const;
+
+/** Tickets (incidents and service requests) and CAU_INFORMATIVO_04A informative records. */
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    number: text('number').notNull(),
+    kind: text('kind', { enum: TICKET_KINDS }).notNull(),
+    status: text('status', { enum: TICKET_STATUSES }).notNull(),
+    serviceCode: text('service_code'),
+    serviceName: text('service_name'),
+    resolverGroup: text('resolver_group'),
+    requester: jsonb('requester').$type<Record<string, unknown>>().notNull(),
+    channel: text('channel').notNull(),
+    conversationId: text('conversation_id'),
+    description: text('description').notNull(),
+    diagnostics: jsonb('diagnostics').$type<unknown[]>().notNull().default([]),
+    urgency: text('urgency').notNull(),
+    impact: text('impact').notNull(),
+    priority: text('priority').notNull(),
+    catalogVersion: integer('catalog_version'),
+    /** The inbound activity (or webhook message) that created it: a retry finds the same ticket. */
+    idempotencyKey: text('idempotency_key'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('tickets_number_uq').on(t.number),
+    uniqueIndex('tickets_idempotency_uq').on(t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
+    index('tickets_status_idx').on(t.status),
+    index('tickets_created_idx').on(t.createdAt),
+    check('tickets_kind_ck', sql`${t.kind} in ('incident', 'request', 'informative')`),
+    check('tickets_status_ck', sql`${t.status} in ('registered', 'assigned', 'in_progress', 'resolved', 'closed', 'cancelled')`),
+  ],
+);
+
+/** Every status change and note of a ticket, in order. */
+export const ticketEvents = pgTable(
+  'ticket_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actor: text('actor').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    note: text('note'),
+  },
+  (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.id)],
 );
