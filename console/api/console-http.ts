@@ -1,6 +1,5 @@
 import type { Request, Response, Server } from 'restify';
-import { AuthError, SessionService, type Session, type UserRole } from '../../services/auth/session.service';
-import { sameSecret } from '../../services/auth/session.service';
+import { AuthError, sameSecret, type Session, type SessionService, type UserRole } from '../../services/auth/session.service';
 import { CatalogError } from '../../services/catalog/catalog.service';
 import { CatalogValidationError } from '../../services/catalog/catalog-format';
 import { ApiError } from '../../services/http/api-error';
@@ -90,4 +89,3 @@ export function jsonBody(req: Request): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-export { SessionService };

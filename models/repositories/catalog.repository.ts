@@ -77,7 +77,7 @@ export class CatalogRepository {
 
   async getDraft(): Promise<CatalogDraftRow | null> {
     const [row] = await this.db.select().from(catalogDraft).where(eq(catalogDraft.id, 1)).limit(1);
-    return row ? { catalog: row.catalog, basedOnVersion: row.basedOnVersion, revision: row.revision, updatedBy: row.updatedBy, updatedAt: row.updatedAt } : null;
+    return row ? toDraft(row) : null;
   }
 
   /**
@@ -136,7 +136,7 @@ export class CatalogRepository {
 
   private async lockDraft(tx: Tx): Promise<CatalogDraftRow | null> {
     const [row] = await tx.select().from(catalogDraft).where(eq(catalogDraft.id, 1)).for('update').limit(1);
-    return row ? { catalog: row.catalog, basedOnVersion: row.basedOnVersion, revision: row.revision, updatedBy: row.updatedBy, updatedAt: row.updatedAt } : null;
+    return row ? toDraft(row) : null;
   }
 
   private async writeDraft(tx: Tx, catalog: Record<string, unknown>, basedOnVersion: number | null, updatedBy: string): Promise<CatalogDraftRow> {
@@ -149,8 +149,12 @@ export class CatalogRepository {
       })
       .returning();
     if (!row) throw new Error('CatalogRepository.writeDraft(): upsert returned nothing');
-    return { catalog: row.catalog, basedOnVersion: row.basedOnVersion, revision: row.revision, updatedBy: row.updatedBy, updatedAt: row.updatedAt };
+    return toDraft(row);
   }
+}
+
+function toDraft(row: typeof catalogDraft.$inferSelect): CatalogDraftRow {
+  return { catalog: row.catalog, basedOnVersion: row.basedOnVersion, revision: row.revision, updatedBy: row.updatedBy, updatedAt: row.updatedAt };
 }
 
 function toAudit(e: AuditEntry): typeof auditLog.$inferInsert {

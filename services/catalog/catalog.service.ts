@@ -159,11 +159,11 @@ export class CatalogService {
   async discardDraft(actor: string): Promise<DraftView> {
     const latest = await this.repo.latest();
     if (!latest) throw new CatalogError('catalog/empty', 'No hay versión publicada a la cual regresar.');
-    await this.repo.updateDraft(
+    const row = await this.repo.updateDraft(
       () => ({ catalog: latest.catalog, basedOnVersion: latest.version, audit: { actor, action: 'catalog.draft.discard', target: 'draft', details: { version: latest.version } } }),
       actor,
     );
-    return this.getDraft();
+    return row ? this.view(row, latest) : this.getDraft();
   }
 
   /** Publishes the draft as a new immutable version. */
@@ -270,13 +270,14 @@ export class CatalogService {
 
   private async changeDraft(actor: string, change: (current: CatalogFile) => { catalog: CatalogFile; audit: AuditEntry }): Promise<DraftView> {
     const latest = await this.repo.latest();
-    await this.repo.updateDraft((row) => {
+    const updated = await this.repo.updateDraft((row) => {
       const base = row ? stored(row.catalog) : latest ? stored(latest.catalog) : null;
       if (!base) throw new CatalogError('catalog/empty', 'Aún no hay catálogo: importe uno para empezar.');
       const next = change(base);
       return { catalog: next.catalog, basedOnVersion: row ? row.basedOnVersion : (latest?.version ?? null), audit: next.audit };
     }, actor);
-    return this.getDraft();
+    // Compared with the version read before the edit; a publish that races the edit shows on the next read.
+    return updated ? this.view(updated, latest) : this.getDraft();
   }
 
   private versionOf(catalog: CatalogFile, hash: string, latest: CatalogVersionRow | null, source: CatalogSource, note: string | null | undefined, audit: AuditEntry) {
