@@ -30,6 +30,7 @@ export {
   type TicketRow,
   type TicketStatus,
 } from './repositories/ticket.repository';
+export { insertOutboxMessages, type NewOutboxMessage, type OutboxRow } from './repositories/outbox.repository';
 
 import { Database } from './db';
 import { AuditRepository } from './repositories/audit.repository';

@@ -75,9 +75,12 @@ export const botState = pgTable('bot_state', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-export const USER_ROLES = ['agent', 'coordinator', 'admin'] as const;
+export const USER_ROLES = ['agent', 'resolver', 'coordinator', 'admin'] as const;
 
-/** Console users: agents, coordinators and admins. Passwords are argon2id hashes. */
+/**
+ * Console users: agents, resolvers (second-level staff of one resolver group), coordinators and admins.
+ * Passwords are argon2id hashes.
+ */
 export const users = pgTable(
   'users',
   {
@@ -86,13 +89,15 @@ export const users = pgTable(
     displayName: text('display_name').notNull(),
     role: text('role', { enum: USER_ROLES }).notNull(),
     passwordHash: text('password_hash').notNull(),
+    /** For resolvers: the resolver group (as named in the catalog) whose tickets they work. */
+    resolverGroup: text('resolver_group'),
     active: boolean('active').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('users_email_uq').on(sql`lower(${t.email})`),
-    check('users_role_ck', sql`${t.role} in ('agent', 'coordinator', 'admin')`),
+    check('users_role_ck', sql`${t.role} in ('agent', 'resolver', 'coordinator', 'admin')`),
   ],
 );
 
@@ -197,6 +202,12 @@ export const tickets = pgTable(
     catalogVersion: integer('catalog_version'),
     /** The inbound activity (or webhook message) that created it: a retry finds the same ticket. */
     idempotencyKey: text('idempotency_key'),
+    /** The requester record (one person across conversations), when known. */
+    requesterId: uuid('requester_id').references(() => requesters.id, { onDelete: 'set null' }),
+    /** Console user (resolver) it is assigned to. */
+    assignee: text('assignee'),
+    /** When the person was told the number; null after a crash between creation and reply (the next turn tells it). */
+    announcedAt: timestamp('announced_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -205,6 +216,9 @@ export const tickets = pgTable(
     uniqueIndex('tickets_idempotency_uq').on(t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
     index('tickets_status_idx').on(t.status),
     index('tickets_created_idx').on(t.createdAt),
+    index('tickets_conversation_idx').on(t.conversationId),
+    index('tickets_requester_idx').on(t.requesterId),
+    index('tickets_group_idx').on(t.resolverGroup, t.status),
     check('tickets_kind_ck', sql`${t.kind} in ('incident', 'request', 'informative')`),
     check('tickets_status_ck', sql`${t.status} in ('registered', 'assigned', 'in_progress', 'resolved', 'closed', 'cancelled')`),
   ],
@@ -225,4 +239,101 @@ export const ticketEvents = pgTable(
     note: text('note'),
   },
   (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.id)],
+);
+
+/**
+ * One person who asks the help desk for something, with what the attention script learned about them.
+ * Reused (and confirmed) when they come back on a channel identity linked to it.
+ */
+export const requesters = pgTable('requesters', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name'),
+  unitCode: text('unit_code'),
+  unitName: text('unit_name'),
+  role: text('role'),
+  extension: text('extension'),
+  email: text('email'),
+  phone: text('phone'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * A channel identity of a requester: (`webchat`, user id), (`voice`, caller number), (`email`, sender)…
+ * `verified` means the channel itself proves it (an authenticated portal user, a caller id, a mail sender).
+ */
+export const requesterIdentities = pgTable(
+  'requester_identities',
+  {
+    kind: text('kind').notNull(),
+    value: text('value').notNull(),
+    requesterId: uuid('requester_id')
+      .notNull()
+      .references(() => requesters.id, { onDelete: 'cascade' }),
+    verified: boolean('verified').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.value] }), index('requester_identities_requester_idx').on(t.requesterId)],
+);
+
+export const ATTENTION_OUTCOMES = ['first_level', 'ticket', 'informative', 'out_of_scope', 'status_lookup'] as const;
+
+/**
+ * One request attended in a conversation and how it ended: resolved at first level, ticket, informative record,
+ * out-of-scope referral or status lookup. The indicators count these.
+ */
+export const attentions = pgTable(
+  'attentions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    conversationId: text('conversation_id').notNull(),
+    channel: text('channel').notNull(),
+    requesterId: uuid('requester_id').references(() => requesters.id, { onDelete: 'set null' }),
+    unitCode: text('unit_code'),
+    outcome: text('outcome', { enum: ATTENTION_OUTCOMES }).notNull(),
+    serviceCode: text('service_code'),
+    ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    description: text('description'),
+    /** Inbound activity that ended it: a replayed turn records nothing twice. */
+    idempotencyKey: text('idempotency_key'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('attentions_idempotency_uq').on(t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
+    index('attentions_created_idx').on(t.createdAt),
+    index('attentions_conversation_idx').on(t.conversationId),
+    check('attentions_outcome_ck', sql`${t.outcome} in ('first_level', 'ticket', 'informative', 'out_of_scope', 'status_lookup')`),
+  ],
+);
+
+export const OUTBOX_KINDS = ['email', 'webhook'] as const;
+export const OUTBOX_STATUSES = ['pending', 'sent', 'dead'] as const;
+
+/**
+ * Messages to deliver outside (SMTP mail, webhooks), written in the same transaction as what caused them and
+ * delivered by a worker with retries and backoff: an outage delays them, never loses them.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    kind: text('kind', { enum: OUTBOX_KINDS }).notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    /** Same key twice → one message (e.g. `ticket:<id>:requester`). */
+    dedupeKey: text('dedupe_key'),
+    status: text('status', { enum: OUTBOX_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    /** A worker holds the row until then; after a crash another worker takes it. */
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('outbox_dedupe_uq').on(t.dedupeKey).where(sql`${t.dedupeKey} is not null`),
+    index('outbox_due_idx').on(t.status, t.nextAttemptAt),
+    check('outbox_kind_ck', sql`${t.kind} in ('email', 'webhook')`),
+    check('outbox_status_ck', sql`${t.status} in ('pending', 'sent', 'dead')`),
+  ],
 );

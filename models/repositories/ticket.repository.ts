@@ -1,6 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { TICKET_KINDS, TICKET_STATUSES, ticketCounters, ticketEvents, tickets } from '../schema';
+import { insertOutboxMessages, type NewOutboxMessage } from './outbox.repository';
 import { isUniqueViolation } from './sql-rows';
 
 export type TicketKind = (typeof TICKET_KINDS)[number];
@@ -21,8 +22,15 @@ export class TicketRepository {
    * Creates a ticket numbered `PREFIX-YYYY-NNNNNN`. The counter row is bumped in the ticket's own transaction,
    * so a failed insert gives its number back and concurrent creations queue on that row: numbers are
    * consecutive and never skip. With an `idempotencyKey` already used, returns that ticket instead (created: false).
+   * `notify(ticket)` gives the outbox messages (mail, webhooks) to write in the same transaction.
    */
-  async create(ticket: NewTicket, numbering: { prefix: string; year: number }, actor: string, now: Date): Promise<{ ticket: TicketRow; created: boolean }> {
+  async create(
+    ticket: NewTicket,
+    numbering: { prefix: string; year: number },
+    actor: string,
+    now: Date,
+    notify: (ticket: TicketRow) => readonly NewOutboxMessage[] = () => [],
+  ): Promise<{ ticket: TicketRow; created: boolean }> {
     if (ticket.idempotencyKey) {
       const existing = await this.findByIdempotencyKey(ticket.idempotencyKey);
       if (existing) return { ticket: existing, created: false };
@@ -42,6 +50,7 @@ export class TicketRepository {
           .returning();
         if (!inserted) throw new Error('TicketRepository.create(): insert returned nothing');
         await tx.insert(ticketEvents).values({ ticketId: inserted.id, at: now, actor, fromStatus: null, toStatus: 'registered' });
+        await insertOutboxMessages(tx, notify(inserted), now);
         return inserted;
       });
       return { ticket: row, created: true };
