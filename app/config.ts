@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_PRIORITY_MATRIX, parsePriorityMatrix, type PriorityMatrix } from '../services/tickets/priority';
 
 /**
  * Environment → typed configuration, parsed once at start.
@@ -102,6 +103,29 @@ const envSchema = z.object({
   X_CONSUMER_SECRET: optionalString,
   X_ACCESS_TOKEN: optionalString,
   X_API_BASE_URL: optionalUrl,
+  TICKET_PREFIX: optionalString.transform((v) => v ?? 'CAU').pipe(z.string().regex(/^[A-Z][A-Z0-9]{0,9}$/, 'de 1 a 10 mayúsculas o dígitos, empezando con letra (p. ej. CAU)')),
+  TICKET_PRIORITY_MATRIX: optionalString.superRefine((v, ctx) => {
+    if (v === undefined) return;
+    try {
+      parsePriorityMatrix(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+    }
+  }),
+  UNITS_FILE: optionalString,
+  RESOLVER_GROUP_EMAILS: optionalString.superRefine((v, ctx) => {
+    if (v === undefined) return;
+    try {
+      parseGroupEmails(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+    }
+  }),
+  NOTIFY_REQUESTER: boolString(true),
+  TICKET_WEBHOOK_URL: optionalUrl,
+  TICKET_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'debe tener al menos 16 caracteres').optional()),
+  OUTBOX_POLL_MS: intString(5000, 100, 600_000),
+  OUTBOX_MAX_ATTEMPTS: intString(12, 1, 100),
   BUSINESS_HOURS: optionalString.refine(
     (v) => v === undefined || BUSINESS_HOURS_RE.test(v),
     'formato esperado: "lun-vie 08:00-18:00; sab 09:00-13:00"',
@@ -136,6 +160,36 @@ export interface Config {
   facebook: { appSecret: string; verifyToken: string; pageAccessToken: string; graphBaseUrl: string | undefined } | null;
   x: { consumerSecret: string; accessToken: string; apiBaseUrl: string | undefined } | null;
   businessHours: string | undefined;
+  tickets: { prefix: string; matrix: PriorityMatrix };
+  /** JSON file with the units (schools, centres) the attention script recognises; unset = the shipped list. */
+  unitsFile: string | undefined;
+  notify: {
+    /** Resolver group (as named in the catalog) → mailbox; `*` is the fallback. */
+    groupEmails: Record<string, string>;
+    requester: boolean;
+    webhook: { url: string; secret: string } | null;
+    pollMs: number;
+    maxAttempts: number;
+  };
+}
+
+/**
+ * `RESOLVER_GROUP_EMAILS`: "Redes y telecomunicaciones=redes@ipn.mx; Correo institucional=correo@ipn.mx; *=mesa@ipn.mx".
+ * `*` is the mailbox for groups not listed.
+ */
+export function parseGroupEmails(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of text.split(/[;\n]/)) {
+    if (part.trim() === '') continue;
+    const eq = part.lastIndexOf('=');
+    const group = eq > 0 ? part.slice(0, eq).trim() : '';
+    const email = eq > 0 ? part.slice(eq + 1).trim() : '';
+    if (group === '' || !z.email().safeParse(email).success) {
+      throw new Error(`«${part.trim()}»: se esperaba "Grupo resolutor=correo@dominio"`);
+    }
+    out[group] = email.toLowerCase();
+  }
+  return out;
 }
 
 export class ConfigError extends Error {
@@ -167,6 +221,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if ((av === undefined) !== (bv === undefined)) {
       problems.push(`${av === undefined ? a : b}: falta; se definió ${av === undefined ? b : a} y ambas son necesarias`);
     }
+  }
+  if ((e.TICKET_WEBHOOK_URL === undefined) !== (e.TICKET_WEBHOOK_SECRET === undefined)) {
+    problems.push(`${e.TICKET_WEBHOOK_URL === undefined ? 'TICKET_WEBHOOK_URL' : 'TICKET_WEBHOOK_SECRET'}: falta; el webhook necesita URL y secreto`);
   }
   if (e.ADMIN_PASSWORD !== undefined && e.ADMIN_EMAIL === undefined) {
     problems.push('ADMIN_EMAIL: falta; ADMIN_PASSWORD no sirve sin ADMIN_EMAIL');
@@ -223,6 +280,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { consumerSecret: e.X_CONSUMER_SECRET, accessToken: e.X_ACCESS_TOKEN, apiBaseUrl: e.X_API_BASE_URL }
         : null,
     businessHours: e.BUSINESS_HOURS,
+    tickets: {
+      prefix: e.TICKET_PREFIX,
+      matrix: e.TICKET_PRIORITY_MATRIX ? parsePriorityMatrix(e.TICKET_PRIORITY_MATRIX) : DEFAULT_PRIORITY_MATRIX,
+    },
+    unitsFile: e.UNITS_FILE,
+    notify: {
+      groupEmails: e.RESOLVER_GROUP_EMAILS ? parseGroupEmails(e.RESOLVER_GROUP_EMAILS) : {},
+      requester: e.NOTIFY_REQUESTER,
+      webhook: e.TICKET_WEBHOOK_URL && e.TICKET_WEBHOOK_SECRET ? { url: e.TICKET_WEBHOOK_URL, secret: e.TICKET_WEBHOOK_SECRET } : null,
+      pollMs: e.OUTBOX_POLL_MS,
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { TICKET_KINDS, TICKET_STATUSES, ticketCounters, ticketEvents, tickets } from '../schema';
 import { insertOutboxMessages, type NewOutboxMessage } from './outbox.repository';
@@ -67,6 +67,19 @@ export class TicketRepository {
   async findByNumber(number: string): Promise<TicketRow | null> {
     const [row] = await this.db.select().from(tickets).where(eq(tickets.number, number)).limit(1);
     return row ?? null;
+  }
+
+  /** Tickets of a conversation not yet announced to the person, oldest first. */
+  async findUnannounced(conversationId: string): Promise<TicketRow[]> {
+    return this.db
+      .select()
+      .from(tickets)
+      .where(and(eq(tickets.conversationId, conversationId), isNull(tickets.announcedAt)))
+      .orderBy(asc(tickets.createdAt));
+  }
+
+  async markAnnounced(ticketId: string, at: Date): Promise<void> {
+    await this.db.update(tickets).set({ announcedAt: at }).where(and(eq(tickets.id, ticketId), isNull(tickets.announcedAt)));
   }
 
   async findByIdempotencyKey(key: string): Promise<TicketRow | null> {

@@ -1,4 +1,4 @@
-import type { TicketEventRow, TicketKind, TicketRepository, TicketRow, TicketStatus } from '../../models';
+import type { NewOutboxMessage, TicketEventRow, TicketKind, TicketRepository, TicketRow, TicketStatus } from '../../models';
 import { DEFAULT_PRIORITY_MATRIX, priorityOf, type Impact, type PriorityMatrix, type Urgency } from './priority';
 
 /** Where a status may go next: registrado → asignado → en proceso → resuelto → cerrado; cancelado from any open one. */
@@ -53,6 +53,8 @@ export interface TicketInput {
   catalogVersion?: number | null;
   /** The inbound activity or provider message id that asked for it: a retry returns the same ticket. */
   idempotencyKey?: string | null;
+  /** The requester record, when the person is known. */
+  requesterId?: string | null;
 }
 
 export interface TicketSettings {
@@ -81,7 +83,11 @@ export class TicketService {
   }
 
   /** Registers a ticket (or returns the one its idempotency key already made). */
-  async register(input: TicketInput, actor: string): Promise<{ ticket: TicketRow; created: boolean }> {
+  async register(
+    input: TicketInput,
+    actor: string,
+    notify: (ticket: TicketRow) => readonly NewOutboxMessage[] = () => [],
+  ): Promise<{ ticket: TicketRow; created: boolean }> {
     const description = input.description.trim();
     if (description === '') throw new TicketError('ticket/invalid_input', 'La descripción del ticket no puede estar vacía.');
     const now = this.clock.now();
@@ -101,10 +107,12 @@ export class TicketService {
         priority: priorityOf(this.settings.matrix, input.urgency, input.impact),
         catalogVersion: input.catalogVersion ?? null,
         idempotencyKey: input.idempotencyKey ?? null,
+        requesterId: input.requesterId ?? null,
       },
       { prefix: this.settings.prefix, year: yearIn(now, this.settings.timeZone) },
       actor,
       now,
+      notify,
     );
   }
 
@@ -122,6 +130,21 @@ export class TicketService {
     );
     if (!row) throw new TicketError('ticket/not_found', `No existe el ticket ${number}.`);
     return row;
+  }
+
+  /** Tickets of the conversation whose number the person has not been told yet (a crash cut the reply). */
+  async unannounced(conversationId: string): Promise<TicketRow[]> {
+    return this.repo.findUnannounced(conversationId);
+  }
+
+  /** Records that the person was told the number. */
+  async markAnnounced(ticketId: string): Promise<void> {
+    await this.repo.markAnnounced(ticketId, this.clock.now());
+  }
+
+  /** The ticket with that number, or null (no error: callers decide what to reveal). */
+  async find(number: string): Promise<TicketRow | null> {
+    return this.repo.findByNumber(number);
   }
 
   async get(number: string): Promise<{ ticket: TicketRow; history: TicketEventRow[] }> {
