@@ -9,8 +9,9 @@ const USAGE = `Uso: npm run cli -- <comando> [opciones]
 
 Comandos:
   db:migrate                                   aplica las migraciones pendientes
-  user:create --email CORREO --role ROL [--password CONTRASEÑA] [--name NOMBRE]
+  user:create --email CORREO --role ROL [--group "GRUPO"] [--password CONTRASEÑA] [--name NOMBRE]
                                                crea un usuario (ROL: ${USER_ROLES.join(' | ')});
+                                               un resolver necesita --group (su grupo resolutor);
                                                sin --password la pide o genera una
 ${CATALOG_USAGE}`;
 
@@ -47,12 +48,16 @@ async function run(argv: string[]): Promise<number> {
     case 'user:create': {
       const { values } = parseArgs({
         args: rest,
-        options: { email: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } },
+        options: { email: { type: 'string' }, role: { type: 'string' }, group: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } },
         strict: true,
       });
       if (!values.email || !values.role) {
         console.error('Faltan --email y --role.\n');
         console.error(USAGE);
+        return 2;
+      }
+      if (values.role === 'resolver' && !values.group?.trim()) {
+        console.error('Un resolver necesita su grupo resolutor: agregue --group "Nombre del grupo" (el grupo del catálogo cuyos tickets atiende).');
         return 2;
       }
       const password = values.password ?? (await askPassword());
@@ -63,10 +68,12 @@ async function run(argv: string[]): Promise<number> {
           role: values.role as string,
           password,
           ...(values.name ? { displayName: values.name } : {}),
+          ...(values.group !== undefined ? { resolverGroup: values.group } : {}),
           actor: 'cli',
         });
       });
-      console.log(`Usuario creado: ${created.user.email} (${created.user.role}), id ${created.user.id}`);
+      const group = created.user.resolverGroup ? `, grupo «${created.user.resolverGroup}»` : '';
+      console.log(`Usuario creado: ${created.user.email} (${created.user.role}${group}), id ${created.user.id}`);
       if (created.generatedPassword) console.log(`Contraseña generada (se muestra una sola vez): ${created.generatedPassword}`);
       return 0;
     }

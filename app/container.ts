@@ -9,12 +9,14 @@ import { StreamHub } from '../bots/channels/directline/stream-hub';
 import { TurnMetricsMiddleware } from '../bots/middleware/metrics.middleware';
 import { TranscriptMiddleware } from '../bots/middleware/transcript.middleware';
 import { createBotRuntime } from '../bots/runtime';
-import { CatalogRequestHandler, PendingCatalogRequestHandler } from '../bots';
 import { TurnTracker } from '../bots/turn-tracker';
 import { AuthRoutes } from '../console/api/auth.routes';
 import { CatalogRoutes } from '../console/api/catalog.routes';
+import { TicketRoutes } from '../console/api/ticket.routes';
 import { ConsolePage } from '../console/console-page';
 import { CATALOG_CHANNEL, createRepositories, Database, type Repositories } from '../models';
+import { ScriptUnderstanding } from '../dialogs/attention/script-understanding';
+import { AttentionDesk } from '../services/attention/attention-desk';
 import { SessionService } from '../services/auth/session.service';
 import { CatalogRouter } from '../services/catalog/catalog-router';
 import { CatalogService } from '../services/catalog/catalog.service';
@@ -23,6 +25,12 @@ import { RateLimiter } from '../services/http/rate-limiter';
 import { ConversationService } from '../services/conversations/conversation.service';
 import { Metrics } from '../services/observability/metrics';
 import { deriveKey, resolveSecretKey } from '../services/security/secret-key';
+import { OutboxWorker, type Transport } from '../services/notify/outbox-worker';
+import { SmtpTransport } from '../services/notify/smtp-transport';
+import { ticketNotifications } from '../services/notify/ticket-notifications';
+import { WebhookTransport } from '../services/notify/webhook-transport';
+import { defaultUnits, readUnitsFile } from '../services/script/units';
+import { TicketService } from '../services/tickets/ticket.service';
 import { UserService } from '../services/users/user.service';
 import type { Config } from './config';
 import { makeServer } from './server';
@@ -44,6 +52,8 @@ export interface Application {
   catalog: CatalogService;
   catalogRouter: CatalogRouter;
   sessions: SessionService;
+  tickets: TicketService;
+  outbox: OutboxWorker;
   metrics: Metrics;
   tracker: TurnTracker;
   streams: DirectLineStreams;
@@ -60,6 +70,8 @@ export interface ApplicationOverrides {
   defaultMetrics?: boolean;
   /** How often each instance checks for a catalog version it missed (ms; 0 = only notifications). */
   catalogPollMs?: number;
+  /** Do not start the outbox worker (tests that deliver by hand with `outbox.runOnce()`). */
+  outboxWorker?: boolean;
 }
 
 const BOT_ACCOUNT_ID = 'ventanilla-bot';
@@ -97,8 +109,45 @@ export async function createApplication(config: Config, logger: Logger, override
   // A few dozen turns at once keep the pool busy; more would only queue inside it and hold memory.
   const tracker = new TurnTracker(32);
 
+  const tickets = new TicketService(repositories.tickets, clock, { prefix: config.tickets.prefix, timeZone: config.tz, matrix: config.tickets.matrix });
+  const transports: { email?: Transport; webhook?: Transport } = {
+    ...(config.smtp ? { email: new SmtpTransport({ url: config.smtp.url, from: config.smtp.from, logger: logger.child({ component: 'smtp' }) }) } : {}),
+    ...(config.notify.webhook ? { webhook: new WebhookTransport({ secret: config.notify.webhook.secret, clock }) } : {}),
+  };
+  const outbox = new OutboxWorker({
+    repo: repositories.outbox,
+    transports,
+    clock,
+    logger: logger.child({ component: 'outbox' }),
+    pollMs: config.notify.pollMs,
+    maxAttempts: config.notify.maxAttempts,
+  });
+  if (overrides.outboxWorker ?? true) outbox.start();
+  const desk = new AttentionDesk({
+    lookup: catalogRouter,
+    tickets,
+    requesters: repositories.requesters,
+    attentions: repositories.attentions,
+    clock,
+    ticketPrefix: config.tickets.prefix,
+    timeZone: config.tz,
+    notifications: (ticket) =>
+      ticketNotifications(ticket, {
+        email: config.smtp !== null,
+        requester: config.notify.requester,
+        groupEmails: config.notify.groupEmails,
+        webhook: config.notify.webhook ? { url: config.notify.webhook.url } : null,
+        orgName: config.bot.orgName,
+        timeZone: config.tz,
+      }),
+    onRegistered: () => outbox.wake(),
+  });
+  const units = config.unitsFile ? readUnitsFile(config.unitsFile) : defaultUnits();
+  const understanding = new ScriptUnderstanding({ units, clock, timeZone: config.tz, ticketPrefix: config.tickets.prefix });
+
   const { bot, onTurnError } = createBotRuntime({
-    requestHandler: new CatalogRequestHandler(catalogRouter, new PendingCatalogRequestHandler()),
+    desk,
+    understanding,
     stateRepository: repositories.botState,
     settings: { botName: config.bot.name, orgName: config.bot.orgName, timeZone: config.tz },
     clock,
@@ -152,6 +201,7 @@ export async function createApplication(config: Config, logger: Logger, override
         sessionMaxAgeSeconds: 12 * 3600,
       }),
       new CatalogRoutes({ sessions, catalog, router: catalogRouter }),
+      new TicketRoutes({ sessions, tickets }),
       new ConsolePage({ logger: logger.child({ component: 'console' }) }),
     ],
     page: {
@@ -178,11 +228,29 @@ export async function createApplication(config: Config, logger: Logger, override
       // Requests still open after the turns finished are keep-alive leftovers.
       server.server.closeAllConnections();
       await closed;
+      await outbox.stop();
       await database.close();
       logger.info('stopped');
     })();
     return stopping;
   };
 
-  return { config, logger, database, repositories, users, conversations, catalog, catalogRouter, sessions, metrics, tracker, streams, server, shutdown };
+  return {
+    config,
+    logger,
+    database,
+    repositories,
+    users,
+    conversations,
+    catalog,
+    catalogRouter,
+    sessions,
+    tickets,
+    outbox,
+    metrics,
+    tracker,
+    streams,
+    server,
+    shutdown,
+  };
 }

@@ -10,6 +10,13 @@ export function openApiDocument(): Record<string, unknown> {
     security: session,
     responses: { '200': { description: ok }, ...errors(401, 403, ...codes) },
   });
+  const ticketOp = (summary: string, roles: string, ok: string, ...codes: number[]) => ({
+    summary: `${summary} (${roles})`,
+    security: session,
+    responses: { '200': { description: ok }, ...errors(401, 403, ...codes) },
+  });
+  const query = (name: string, description: string) => ({ name, in: 'query', required: false, schema: { type: 'string' }, description });
+  const ticketNumber = { name: 'number', in: 'path', required: true, schema: { type: 'string' }, description: 'Número del ticket (CAU-2026-000123)' };
   return {
     openapi: '3.1.0',
     info: { title: 'Ventanilla', version: '0.1.0', description: 'Mesa de ayuda multicanal: Direct Line, Bot Framework y operación.' },
@@ -81,6 +88,46 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           ...editor('Decisión de enrutamiento para un texto ({ text, target?: published | draft })', 'decisión', 400, 404),
           responses: { '200': { description: 'decisión', content: { 'application/json': { schema: { $ref: '#/components/schemas/RouteDecision' } } } }, ...errors(400, 401, 403, 404) },
+        },
+      },
+      '/api/tickets': {
+        get: {
+          ...ticketOp('Tickets, del más reciente al más antiguo, por páginas', 'todos los roles; un resolutor solo ve los de su grupo', '{ tickets, nextCursor }', 400),
+          parameters: [
+            query('status', 'Estados separados por comas: registered, assigned, in_progress, resolved, closed, cancelled'),
+            query('group', 'Grupo resolutor (nombre exacto)'),
+            query('kind', 'incident, request, informative (separados por comas)'),
+            query('priority', 'P1…P5 (separadas por comas)'),
+            query('channel', 'Canales separados por comas'),
+            query('q', 'Texto literal en número, descripción, nombre o correo del solicitante'),
+            query('from', 'Desde: AAAA-MM-DD (día completo, calendario del centro) o fecha y hora ISO 8601 con zona'),
+            query('to', 'Hasta: AAAA-MM-DD (incluye ese día) o fecha y hora ISO 8601 con zona (exclusiva)'),
+            query('assignee', 'Correo del responsable, «me» (yo) o «none» (sin asignar)'),
+            query('limit', 'Tamaño de página, 1–100 (25 por omisión)'),
+            query('cursor', 'nextCursor de la página anterior'),
+          ],
+        },
+      },
+      '/api/tickets/{number}': {
+        get: { ...ticketOp('Un ticket con su historial completo', 'todos los roles; resolutor: solo su grupo, otro grupo responde 404', '{ ticket, history }', 404), parameters: [ticketNumber] },
+      },
+      '/api/tickets/{number}/status': {
+        post: {
+          ...ticketOp('Cambia el estado según el ciclo de vida ({ status, note? })', 'resolutor de su grupo, coordinador o administrador; un agente solo puede cancelar; con X-CSRF-Token', '{ ticket }', 400, 404, 409),
+          parameters: [ticketNumber],
+        },
+      },
+      '/api/tickets/{number}/notes': {
+        post: {
+          ...ticketOp('Agrega una nota al historial ({ note }, 1–4000 caracteres)', 'todos los roles; resolutor: solo su grupo; con X-CSRF-Token', '{ event }', 400, 404),
+          responses: { '201': { description: '{ event }' }, ...errors(400, 401, 403, 404) },
+          parameters: [ticketNumber],
+        },
+      },
+      '/api/tickets/{number}/assign': {
+        post: {
+          ...ticketOp('Reasigna a otro grupo y/o a un resolutor activo de ese grupo ({ resolverGroup?, assignee?, note? })', 'agente, coordinador o administrador; con X-CSRF-Token', '{ ticket, changed }', 400, 404, 409),
+          parameters: [ticketNumber],
         },
       },
       '/api/messages': { post: { summary: 'Bot Framework (Azure Bot Service, Emulator)', responses: { '200': { description: 'ok' }, ...errors(401) } } },

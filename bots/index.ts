@@ -1,7 +1,7 @@
 import { ConversationState, UserState } from 'botbuilder';
+import type { Dialog } from 'botbuilder-dialogs';
 import { Clock, MainDialog } from '../dialogs/main.dialog';
-import { PendingCatalogRequestHandler, RequestHandler } from '../dialogs/request-handler';
-import { BotLogger, BotSettings, VentanillaBot } from './ventanilla.bot';
+import { BotLogger, BotSettings, TicketRecovery, VentanillaBot } from './ventanilla.bot';
 
 export { createOnTurnError } from './turn-error';
 export type { OnTurnError, TurnErrorDeps } from './turn-error';
@@ -9,9 +9,9 @@ export { DIALOG_STATE_PROPERTY, GREETING_PROPERTY, VentanillaBot, runDialog } fr
 export type { BotLogger, BotSettings, GreetingRecord, VentanillaBotDeps } from './ventanilla.bot';
 export { MainDialog, MainDialogIds } from '../dialogs/main.dialog';
 export type { Clock, MainDialogDeps, MainDialogOptions, MainDialogSettings } from '../dialogs/main.dialog';
-export { PendingCatalogRequestHandler } from '../dialogs/request-handler';
-export { CatalogRequestHandler, type CatalogLookup } from '../dialogs/catalog-request-handler';
-export type { RequestContext, RequestHandler, RequestReply } from '../dialogs/request-handler';
+export { AttentionDialog, AttentionIds } from '../dialogs/attention/attention.dialog';
+export type { Understanding } from '../dialogs/attention/understanding';
+export type { TicketRecovery } from './ventanilla.bot';
 
 /** Dependencies of {@link createBot}; the composition root (`app/`) provides them. */
 export interface CreateBotDeps {
@@ -20,8 +20,10 @@ export interface CreateBotDeps {
   readonly settings: BotSettings;
   readonly clock: Clock;
   readonly logger: BotLogger;
-  /** Defaults to {@link PendingCatalogRequestHandler} until the catalog and ticket services are wired. */
-  readonly requestHandler?: RequestHandler;
+  /** Handles each request (the attention script, {@link AttentionDialog}, in the product). */
+  readonly requestDialog: Dialog;
+  /** Tells ticket numbers a failed turn could not deliver. */
+  readonly recovery?: TicketRecovery;
 }
 
 /** Builds the main dialog and the bot. Pair it with `createOnTurnError` on the adapter. */
@@ -30,7 +32,7 @@ export function createBot(deps: CreateBotDeps): VentanillaBot {
     throw new Error('createBot: deps is required');
   }
   const dialog = new MainDialog({
-    requestHandler: deps.requestHandler ?? new PendingCatalogRequestHandler(),
+    requestDialog: deps.requestDialog,
     settings: deps.settings,
     clock: deps.clock,
   });
@@ -41,5 +43,6 @@ export function createBot(deps: CreateBotDeps): VentanillaBot {
     settings: deps.settings,
     clock: deps.clock,
     logger: deps.logger,
+    ...(deps.recovery ? { recovery: deps.recovery } : {}),
   });
 }

@@ -1,6 +1,8 @@
 import { type ActivityHandler, ConversationState, type TurnContext, UserState } from 'botbuilder';
 import type { BotStateRepository } from '../models';
-import type { RequestHandler } from '../dialogs/request-handler';
+import type { Understanding } from '../dialogs/attention/understanding';
+import type { Desk } from '../services/attention/desk';
+import { AttentionDialog } from '../dialogs/attention/attention.dialog';
 import { createBot, createOnTurnError } from './index';
 import { PostgresStorage } from './state/postgres.storage';
 import type { BotLogger, BotSettings } from './ventanilla.bot';
@@ -16,7 +18,8 @@ export function createBotRuntime(deps: {
   settings: BotSettings;
   clock: { now(): Date };
   logger: BotLogger;
-  requestHandler?: RequestHandler;
+  desk: Desk;
+  understanding: Understanding;
 }): BotRuntime {
   const storage = new PostgresStorage(deps.stateRepository);
   const conversationState = new ConversationState(storage);
@@ -27,7 +30,8 @@ export function createBotRuntime(deps: {
     settings: deps.settings,
     clock: deps.clock,
     logger: deps.logger,
-    ...(deps.requestHandler ? { requestHandler: deps.requestHandler } : {}),
+    requestDialog: new AttentionDialog({ desk: deps.desk, understanding: deps.understanding }),
+    recovery: deps.desk,
   });
   return { bot, onTurnError: createOnTurnError({ logger: deps.logger, conversationState }) };
 }

@@ -10,8 +10,8 @@ import {
 } from 'botbuilder';
 import { Dialog, DialogSet, DialogState, DialogTurnResult, DialogTurnStatus } from 'botbuilder-dialogs';
 import { isValidTimeZone, timeOfDayGreeting } from '../dialogs/greeting';
-import { Clock, GREETED_THIS_TURN, isRequestText, MainDialog } from '../dialogs/main.dialog';
-import { greeting } from '../dialogs/messages/es-MX';
+import { Clock, GREETED_THIS_TURN, isRequestText, MainDialog, type MainDialogOptions } from '../dialogs/main.dialog';
+import { greeting, messages } from '../dialogs/messages/es-MX';
 
 /** Conversation-state property holding the dialog stack (the only one the turn error handler clears). */
 export const DIALOG_STATE_PROPERTY = 'dialogState';
@@ -42,6 +42,14 @@ export interface VentanillaBotDeps {
   readonly settings: BotSettings;
   readonly clock: Clock;
   readonly logger: BotLogger;
+  /** Tickets whose number a failed turn could not deliver; told at the start of the next turn. */
+  readonly recovery?: TicketRecovery;
+}
+
+/** Finds the tickets of a conversation whose number the person was not told, and records that they were. */
+export interface TicketRecovery {
+  unannounced(conversationId: string): Promise<Array<{ id: string; number: string }>>;
+  markAnnounced(ticketId: string): Promise<void>;
 }
 
 /** What the bot stores under {@link GREETING_PROPERTY}. */
@@ -81,6 +89,7 @@ export class VentanillaBot extends ActivityHandler {
   private readonly settings: BotSettings;
   private readonly clock: Clock;
   private readonly logger: BotLogger;
+  private readonly recovery: TicketRecovery | undefined;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly greetingRecord: StatePropertyAccessor<GreetingRecord>;
 
@@ -109,6 +118,7 @@ export class VentanillaBot extends ActivityHandler {
     this.settings = deps.settings;
     this.clock = deps.clock;
     this.logger = deps.logger;
+    this.recovery = deps.recovery;
     this.dialogState = this.conversationState.createProperty<DialogState>(DIALOG_STATE_PROPERTY);
     this.greetingRecord = this.conversationState.createProperty<GreetingRecord>(GREETING_PROPERTY);
 
@@ -125,6 +135,10 @@ export class VentanillaBot extends ActivityHandler {
       await this.sendTyping(context);
       // The protocol question is left out of the greeting when the message already carries the request.
       await this.greetOnce(context, !isRequestText(context.activity.text));
+      if (await this.recoverTickets(context)) {
+        await next();
+        return;
+      }
       await runDialog(this.dialog, context, this.dialogState);
       await next();
     });
@@ -154,6 +168,31 @@ export class VentanillaBot extends ActivityHandler {
     const reference = TurnContext.getConversationReference(context.activity);
     const typing = TurnContext.applyConversationReference({ type: ActivityTypes.Typing }, reference);
     await context.adapter.sendActivities(context, [typing]);
+  }
+
+  /**
+   * A turn that registered a ticket but failed before the reply went out leaves the ticket unannounced (and its
+   * dialog state unsaved, or cleared by the error handler). The next message hears the number first; the dialog
+   * that was interrupted is not resumed, so nothing is registered twice, and the bot goes on with «¿Hay algo más…?».
+   */
+  private async recoverTickets(context: TurnContext): Promise<boolean> {
+    const conversationId = context.activity.conversation?.id;
+    if (!this.recovery || !conversationId) return false;
+    const pending = await this.recovery.unannounced(conversationId);
+    if (pending.length === 0) return false;
+    for (const ticket of pending) {
+      const text = messages.attention.recovered(ticket.number);
+      await context.sendActivity(MessageFactory.text(text, text, InputHints.IgnoringInput));
+      await this.recovery.markAnnounced(ticket.id);
+      this.logger.warn({ conversationId, ticket: ticket.number }, 'ticket number told after a failed turn');
+    }
+    const dialogSet = new DialogSet(this.dialogState);
+    dialogSet.add(this.dialog);
+    const dc = await dialogSet.createContext(context);
+    await dc.cancelAllDialogs();
+    const options: MainDialogOptions = { resume: 'anythingElse' };
+    await dc.beginDialog(this.dialog.id, options);
+    return true;
   }
 
   /** Sends the protocol greeting unless this conversation already got it. */

@@ -1,6 +1,7 @@
 import { ActivityTypes, InputHints, MessageFactory } from 'botbuilder';
 import type { Activity } from 'botbuilder';
 import {
+  Dialog,
   DialogContext,
   DialogTurnResult,
   PromptOptions,
@@ -12,7 +13,6 @@ import {
 import { farewellTimeOfDay, isValidTimeZone } from './greeting';
 import { detectInterruption, InterruptibleDialog, normalizeUtterance } from './interruptible.dialog';
 import { farewell, messages } from './messages/es-MX';
-import type { RequestHandler } from './request-handler';
 
 /** Dialog ids of the main dialog and its inner dialogs. */
 export const MainDialogIds = {
@@ -38,6 +38,27 @@ export interface MainDialogOptions {
   readonly request?: string;
   /** Ask this question instead of taking the current message as the request. */
   readonly question?: RequestQuestion;
+  /** Begin at «¿Hay algo más…?» (after the bot told a ticket number a failed turn could not deliver). */
+  readonly resume?: 'anythingElse';
+  /** One-line summaries of what was done so far in the conversation, for the farewell. */
+  readonly summaries?: readonly string[];
+  /** What the request dialog learned about the person, handed to it again for the next request. */
+  readonly profile?: unknown;
+}
+
+/** Options the main dialog begins the request dialog with. */
+export interface RequestDialogOptions {
+  /** The person's words. */
+  readonly request: string;
+  /** What the previous request of this conversation learned about the person, if any. */
+  readonly profile?: unknown;
+}
+
+/** What the request dialog ends with. */
+export interface RequestDialogResult {
+  /** A lower-case clause for the farewell summary («registramos su reporte CAU-2026-000123»), or null. */
+  readonly summary: string | null;
+  readonly profile?: unknown;
 }
 
 /** Source of the current time (a seam so tests fix the hour). */
@@ -54,7 +75,8 @@ export interface MainDialogSettings {
 
 /** Constructor dependencies of {@link MainDialog}. */
 export interface MainDialogDeps {
-  readonly requestHandler: RequestHandler;
+  /** Handles one request: begun with {@link RequestDialogOptions}, ends with a {@link RequestDialogResult}. */
+  readonly requestDialog: Dialog;
   readonly settings: MainDialogSettings;
   readonly clock: Clock;
 }
@@ -119,26 +141,32 @@ export function parseYesNo(text: string | undefined): boolean | undefined {
   return undefined;
 }
 
+/** What the «¿Hay algo más…?» step keeps for the farewell step. */
+interface StepValues {
+  summaries?: string[];
+  profile?: unknown;
+}
+
 function question(text: string): Partial<Activity> {
   return MessageFactory.text(text, text, InputHints.ExpectingInput);
 }
 
 /**
- * Root dialog: takes the user's request, hands it to the {@link RequestHandler}, then closes with the protocol's
+ * Root dialog: takes the user's request, hands it to the request dialog (the attention script), then closes with the protocol's
  * «¿Hay algo más en que pueda ayudarle?» and farewell, looping while the user has more to ask.
  *
  * Interruptions («ayuda», «cancelar», «menú») are handled by {@link InterruptibleDialog} for every step, including
  * the steps of child dialogs added later.
  */
 export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
-  private readonly requestHandler: RequestHandler;
+  private readonly requestDialogId: string;
   private readonly settings: MainDialogSettings;
   private readonly clock: Clock;
 
   public constructor(deps: MainDialogDeps) {
     super(MainDialogIds.main);
-    if (!deps?.requestHandler) {
-      throw new Error('MainDialog: requestHandler is required');
+    if (!deps?.requestDialog) {
+      throw new Error('MainDialog: requestDialog is required');
     }
     if (!deps.settings?.botName) {
       throw new Error('MainDialog: settings.botName is required');
@@ -149,7 +177,8 @@ export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
     if (!deps.clock) {
       throw new Error('MainDialog: clock is required');
     }
-    this.requestHandler = deps.requestHandler;
+    this.requestDialogId = deps.requestDialog.id;
+    this.addDialog(deps.requestDialog);
     this.settings = deps.settings;
     this.clock = deps.clock;
 
@@ -170,6 +199,13 @@ export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
     this.addDialog(new TextPrompt(MainDialogIds.requestPrompt, MainDialog.validateRequest));
     this.addDialog(new TextPrompt(MainDialogIds.yesNoPrompt, MainDialog.validateYesNo));
     this.initialDialogId = MainDialogIds.requestWaterfall;
+  }
+
+  protected override async onBeginDialog(innerDc: DialogContext, options?: MainDialogOptions): Promise<DialogTurnResult> {
+    if (options?.resume === 'anythingElse') {
+      return innerDc.beginDialog(MainDialogIds.anythingElseWaterfall, options);
+    }
+    return super.onBeginDialog(innerDc, options);
   }
 
   protected override beginFirstQuestion(innerDc: DialogContext): Promise<DialogTurnResult> {
@@ -205,23 +241,24 @@ export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
     return this.promptForRequest(step, greetedNow ? undefined : messages.askRequest);
   }
 
-  /** (2) Hands the request to the request handler and relays its reply. */
+  /** (2) Begins the request dialog with the request (and what is known about the person). */
   private async handleRequestStep(step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> {
     const result: unknown = step.result;
-    const text = typeof result === 'string' ? result.trim() : '';
-    const activity = step.context.activity;
-    const { reply } = await this.requestHandler.handle(text, {
-      conversationId: activity.conversation.id,
-      channel: activity.channelId,
-      userId: activity.from.id,
-    });
-    // One call for all the lines: channels can deliver (and record) them together.
-    await step.context.sendActivities(reply.map((line) => MessageFactory.text(line, line, InputHints.IgnoringInput)));
-    return step.next();
+    const options: RequestDialogOptions = {
+      request: typeof result === 'string' ? result.trim() : '',
+      ...(step.options.profile !== undefined ? { profile: step.options.profile } : {}),
+    };
+    return step.beginDialog(this.requestDialogId, options);
   }
 
-  /** (3) «¿Hay algo más en que pueda ayudarle?» */
+  /** (3) «¿Hay algo más en que pueda ayudarle?» — after keeping the summary of what the request dialog did. */
   private async anythingElseStep(step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> {
+    const result = step.result as RequestDialogResult | undefined;
+    const summaries = [...(step.options.summaries ?? [])];
+    if (result && typeof result === 'object' && typeof result.summary === 'string') summaries.push(result.summary);
+    const values = step.values as StepValues;
+    values.summaries = summaries;
+    values.profile = result && typeof result === 'object' && 'profile' in result ? result.profile : step.options.profile;
     const options: PromptOptions = {
       prompt: question(messages.anythingElse),
       retryPrompt: question(messages.anythingElseRetry),
@@ -232,12 +269,18 @@ export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
   /** (4) «sí» → ask again from the top; «no» → the protocol farewell, by time of day. */
   private async farewellStep(step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> {
     const result: unknown = step.result;
+    const values = step.values as StepValues;
+    const summaries = values.summaries ?? [];
     if (parseYesNo(typeof result === 'string' ? result : undefined) === true) {
-      const options: MainDialogOptions = { question: 'again' };
+      const options: MainDialogOptions = {
+        question: 'again',
+        summaries,
+        ...(values.profile !== undefined ? { profile: values.profile } : {}),
+      };
       return step.replaceDialog(MainDialogIds.requestWaterfall, options);
     }
     const closing = farewellTimeOfDay(this.clock.now(), this.settings.timeZone);
-    const text = farewell({ botName: this.settings.botName, closing });
+    const text = farewell({ botName: this.settings.botName, closing, summary: summaries });
     await step.context.sendActivity(MessageFactory.text(text, text, InputHints.AcceptingInput));
     return step.endDialog();
   }

@@ -30,13 +30,26 @@ export {
   type TicketRow,
   type TicketStatus,
 } from './repositories/ticket.repository';
+export { RequesterRepository, type IdentityKey, type RequesterFields, type RequesterRow } from './repositories/requester.repository';
+export { AttentionRepository, type AttentionRow, type NewAttention } from './repositories/attention.repository';
 export { insertOutboxMessages, type NewOutboxMessage, type OutboxRow } from './repositories/outbox.repository';
+export {
+  OutboxRepository,
+  OUTBOX_KINDS,
+  OUTBOX_STATUSES,
+  type OutboxKind,
+  type OutboxStats,
+  type OutboxStatus,
+} from './repositories/outbox.repository';
 
 import { Database } from './db';
 import { AuditRepository } from './repositories/audit.repository';
 import { CatalogRepository } from './repositories/catalog.repository';
 import { SessionRepository } from './repositories/session.repository';
 import { TicketRepository } from './repositories/ticket.repository';
+import { OutboxRepository } from './repositories/outbox.repository';
+import { RequesterRepository } from './repositories/requester.repository';
+import { AttentionRepository } from './repositories/attention.repository';
 import { BotStateRepository } from './repositories/bot-state.repository';
 import { ConversationRepository } from './repositories/conversation.repository';
 import { SettingsRepository } from './repositories/settings.repository';
@@ -52,6 +65,9 @@ export interface Repositories {
   catalog: CatalogRepository;
   sessions: SessionRepository;
   tickets: TicketRepository;
+  outbox: OutboxRepository;
+  requesters: RequesterRepository;
+  attentions: AttentionRepository;
 }
 
 export function createRepositories(database: Database): Repositories {
@@ -65,5 +81,8 @@ export function createRepositories(database: Database): Repositories {
     catalog: new CatalogRepository(db),
     sessions: new SessionRepository(db),
     tickets: new TicketRepository(db),
+    outbox: new OutboxRepository(db),
+    requesters: new RequesterRepository(db),
+    attentions: new AttentionRepository(db),
   };
 }

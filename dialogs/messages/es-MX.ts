@@ -39,23 +39,93 @@ export const messages = {
   /** Apology sent by the turn error handler. */
   turnError:
     'Lo siento, tuvimos un problema al procesar su mensaje. Ya lo registramos; por favor, inténtelo de nuevo en un momento.',
-  /** Replies of the request handler used until the service catalog and tickets are enabled. */
-  catalogRoute: {
-    understood: (name: string) => `Entiendo que su solicitud corresponde al servicio «${name}».`,
-    informative: (name: string) => `Entiendo que su consulta corresponde a «${name}», que el centro atiende de manera informativa.`,
-    ambiguous: (first: string, second: string) => `Su solicitud podría corresponder a «${first}» o a «${second}».`,
-    selfHelpIntro: 'Mientras tanto, puede intentar lo siguiente:',
-    outOfScopeApology: 'Lamentamos no poder atenderle en este centro. Gracias por su comprensión.',
+  /** The attention script, routing outcomes, tickets and status lookups. */
+  attention: {
+    /** Unclear request: a clarifying question, then the request is routed again. */
+    clarify:
+      'Para orientarle mejor, ¿podría contarme un poco más? Por ejemplo, qué equipo, sistema o servicio presenta el problema y qué sucede exactamente.',
+    /** Ambiguous request. */
+    didYouMean: (names: readonly string[]) =>
+      names.length === 1
+        ? `¿Se refiere a «${names[0]}»?`
+        : `¿Se refiere a alguna de estas opciones?\n${names.map((n, i) => `${i + 1}. ${n}`).join('\n')}`,
+    noneOfThese: 'Ninguna de estas',
+    didYouMeanRetry: 'Disculpe, no le entendí. Elija una de las opciones, escriba su número, o «ninguna de estas».',
+    /** Out of scope (seed 003, paso 4 «no»): orient, apologise, end. */
     referralPhone: (phone: string) => `Teléfono: ${phone}.`,
-    registrationPending:
-      'El registro de tickets en este canal se está habilitando; el personal de la Mesa de Ayuda puede registrarlo por teléfono o en persona en el horario de atención.',
-  },
-  pendingCatalog: {
-    noted: 'Gracias, tomé nota de la descripción de su solicitud.',
-    enabling:
-      'Estamos habilitando en este canal la consulta del catálogo de servicios y el registro de tickets, por lo que todavía no puedo darle un número de ticket.',
-    meanwhile:
-      'Mientras tanto, el personal de la Mesa de Ayuda puede atenderle por teléfono o en persona en el horario de atención.',
+    outOfScopeApology: 'Le ofrezco una disculpa por no poder dar seguimiento a su petición desde este centro.',
+    understood: (name: string) => `Entendido: su solicitud corresponde a «${name}».`,
+    /** `either` services: fault or request. */
+    faultOrRequest: '¿Se trata de una falla (algo que dejó de funcionar) o de una petición de servicio (algo nuevo que necesita)?',
+    faultOrRequestRetry: 'Disculpe, ¿es una falla o una petición de servicio? Responda «falla» o «petición».',
+    fault: 'Es una falla',
+    request: 'Es una petición',
+    /** Diagnostics and self-help (first level). */
+    diagnosticsIntro: 'Le haré unas preguntas breves para identificar bien el problema.',
+    yes: 'Sí',
+    no: 'No',
+    yesNoRetry: (question: string) => `Disculpe, no le entendí. ${question} Por favor, responda «sí» o «no».`,
+    choiceRetry: (question: string) => `Disculpe, no le entendí. ${question} Elija una de las opciones.`,
+    selfHelpIntro: 'Le propongo intentar lo siguiente:',
+    informationIntro: 'Le comparto la información:',
+    resolvedQuestion: 'Cuando lo haya intentado, dígame por favor: ¿se resolvió su problema?',
+    resolvedRetry: '¿Se resolvió su problema? Por favor, responda «sí» o «no».',
+    resolvedYes: 'Sí, se resolvió',
+    resolvedNo: 'No, sigue igual',
+    firstLevelDone: '¡Qué bueno! Me da gusto que haya quedado resuelto.',
+    needsTicket: 'Lamento que no se haya resuelto. Voy a registrar un reporte para que un resolutor le atienda.',
+    /** Identification (FO-CAU-01-01). */
+    askUnitAndRole: 'Para atenderle, ¿de qué escuela, centro o unidad nos contacta, y es usted docente, personal administrativo, estudiante u otro?',
+    askUnit: '¿De qué escuela, centro o unidad nos contacta?',
+    unitRetry: 'Disculpe, no identifiqué la escuela, centro o unidad. ¿Me la puede escribir con su nombre o sus siglas? Por ejemplo: «ESCOM», «CECyT 9» o «Dirección de Capital Humano».',
+    unitConfirm: (name: string) => `¿Se refiere a ${name}?`,
+    askRole: '¿Es usted docente, personal administrativo, estudiante u otro?',
+    roleRetry: 'Disculpe, no le entendí. ¿Es usted docente, personal administrativo, estudiante u otro?',
+    roleOptions: ['Docente', 'Personal administrativo', 'Estudiante', 'Otro'],
+    askExtension: '¿Cuál es su número de extensión? Si no tiene, escriba «no tengo».',
+    extensionRetry: 'Disculpe, no identifiqué la extensión. Escríbala con números (por ejemplo, 52030) o escriba «no tengo».',
+    noExtension: 'No tengo',
+    /** Contact data for a ticket (seed 002, operación 6). */
+    askContactAll:
+      'Para registrarlo necesito su nombre completo, un correo electrónico y un teléfono de contacto de 10 dígitos. Puede escribirlos en un solo mensaje.',
+    askName: '¿Me indica su nombre completo, por favor?',
+    nameRetry: 'Disculpe, necesito su nombre completo (nombre y apellidos), por ejemplo «Ana María López Pérez».',
+    askEmail: '¿A qué correo electrónico le podemos escribir?',
+    emailInvalid: 'Ese correo electrónico no parece válido. ¿Me lo puede escribir de nuevo? Por ejemplo: nombre@ipn.mx',
+    askPhone: '¿A qué teléfono le podemos llamar? Son 10 dígitos.',
+    phoneInvalid: 'El teléfono debe tener 10 dígitos, por ejemplo 55 5729 6000. ¿Me lo puede escribir de nuevo?',
+    noContactYet: 'Necesito al menos un correo electrónico o un teléfono para que el resolutor pueda contactarle.',
+    /** Known person: confirm instead of asking. */
+    knownData: (summary: string) => `Tengo registrados estos datos suyos: ${summary}. ¿Siguen siendo correctos?`,
+    whatChanged: '¿Qué dato cambió? Escríbame el dato correcto (por ejemplo, su nueva extensión o su correo).',
+    dataUpdated: 'Gracias, actualicé sus datos.',
+    /** Impact and urgency (seed 002). */
+    askImpact: '¿A cuántas personas afecta este problema? Por ejemplo: solo a usted, a su área, a varias áreas o a toda la escuela.',
+    impactRetry: 'Disculpe, no le entendí. ¿Afecta solo a usted, a su área, a varias áreas o a toda la escuela o unidad?',
+    impactOptions: ['Solo a mí', 'A mi área', 'A varias áreas', 'A toda la escuela o unidad'],
+    /** Registration. */
+    ticketRegistered: (number: string, group: string) =>
+      `Registré su reporte con el número ${number}. Lo atenderá el grupo «${group}»; un resolutor se pondrá en contacto con usted por correo electrónico o por teléfono.`,
+    informativeRegistered: (number: string) =>
+      `Su solicitud quedó registrada bajo el concepto CAU_INFORMATIVO_04A con el número ${number}. El área correspondiente le dará seguimiento por correo electrónico o por teléfono.`,
+    keepNumber: 'Le sugiero conservar el número para dar seguimiento a su solicitud.',
+    recovered: (number: string) =>
+      `Le confirmo que su solicitud quedó registrada con el número ${number}; tuvimos un problema para enviarle la respuesta anterior.`,
+    /** One-line summaries for the farewell. */
+    summaryTicket: (number: string, name: string) => `registramos su reporte ${number} de «${name}»`,
+    summaryInformative: (number: string) => `registramos su solicitud informativa ${number}`,
+    summaryFirstLevel: (name: string) => `resolvimos «${name}» con los pasos de autoayuda`,
+    summaryOutOfScope: 'le orientamos sobre dónde atienden su trámite',
+    summaryStatus: (number: string) => `le informamos el estado del reporte ${number}`,
+    summaryNothing: 'no registramos ninguna solicitud',
+    /** Status lookup. */
+    askTicketNumber: '¿Cuál es el número de su reporte? Tiene la forma CAU-2026-000123.',
+    ticketNumberRetry: 'Disculpe, no identifiqué el número. Escríbalo como aparece en su comprobante, por ejemplo CAU-2026-000123.',
+    verifyOwner: 'Por seguridad, ¿me confirma el correo electrónico o el teléfono con el que se registró el reporte?',
+    statusRefused:
+      'Lo siento, no puedo darle información de ese número con los datos proporcionados. Si usted hizo el reporte, verifique el número o comuníquese con la Mesa de Ayuda desde el medio con el que lo registró.',
+    status: (p: { number: string; service: string; status: string; updated: string; group: string }) =>
+      `Su reporte ${p.number} («${p.service}») está en estado «${p.status}». Última actualización: ${p.updated}. Lo atiende el grupo «${p.group}».`,
   },
 } as const;
 
@@ -78,9 +148,20 @@ export function greeting(params: GreetingParams): string {
 export interface FarewellParams {
   readonly botName: string;
   readonly closing: FarewellTimeOfDay;
+  /** One line per request attended in the conversation (lower-case clauses, e.g. «registramos su reporte …»). */
+  readonly summary?: readonly string[];
 }
 
-/** «Fue un gusto atenderle. Le recuerdo que le atendió <bot>; hasta luego, que tenga buen día.» */
+/**
+ * «Fue un gusto atenderle. En resumen, registramos su reporte CAU-2026-000123. Le recuerdo que le atendió <bot>;
+ * hasta luego, que tenga buen día.»
+ */
 export function farewell(params: FarewellParams): string {
-  return `Fue un gusto atenderle. Le recuerdo que le atendió ${params.botName}; hasta luego, ${params.closing}.`;
+  const summary = params.summary && params.summary.length > 0 ? ` En resumen, ${joinSummaries(params.summary)}.` : '';
+  return `Fue un gusto atenderle.${summary} Le recuerdo que le atendió ${params.botName}; hasta luego, ${params.closing}.`;
+}
+
+function joinSummaries(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join('; ')} y ${items[items.length - 1]}`;
 }

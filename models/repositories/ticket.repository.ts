@@ -1,6 +1,6 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db';
-import { TICKET_KINDS, TICKET_STATUSES, ticketCounters, ticketEvents, tickets } from '../schema';
+import { TICKET_KINDS, TICKET_STATUSES, requesters, ticketCounters, ticketEvents, tickets, users } from '../schema';
 import { insertOutboxMessages, type NewOutboxMessage } from './outbox.repository';
 import { isUniqueViolation } from './sql-rows';
 
@@ -11,6 +11,44 @@ export { TICKET_KINDS, TICKET_STATUSES };
 export type TicketRow = typeof tickets.$inferSelect;
 export type TicketEventRow = typeof ticketEvents.$inferSelect;
 export type NewTicket = Omit<typeof tickets.$inferInsert, 'id' | 'number' | 'status' | 'createdAt' | 'updatedAt'>;
+
+/** Which tickets a reader may see: all, or those of the resolver group of one (resolver) user. */
+export type TicketScope = 'all' | { resolverUserId: string };
+
+/** Filters of the ticket list; every one given must match. */
+export interface TicketFilter {
+  statuses?: readonly TicketStatus[];
+  kinds?: readonly TicketKind[];
+  priorities?: readonly string[];
+  channels?: readonly string[];
+  resolverGroup?: string;
+  /** An assignee's e-mail, or null for unassigned tickets. */
+  assignee?: string | null;
+  /** Matched literally (case-insensitive) against number, description and the requester's name and e-mail. */
+  text?: string;
+  /** created_at >= from */
+  from?: Date;
+  /** created_at < to */
+  to?: Date;
+}
+
+/** Position after a row in the list order (newest first); `at` keeps the database's microseconds. */
+export interface TicketListCursor {
+  at: string;
+  id: string;
+}
+
+/** What a change does to a locked ticket, and the history event that records it. */
+export interface TicketChange {
+  set: Partial<Pick<TicketRow, 'status' | 'resolverGroup' | 'assignee'>>;
+  event: { fromStatus: TicketStatus | null; toStatus: TicketStatus | null; note: string | null };
+}
+
+/** Reads a change may need, inside its transaction. */
+export interface TicketChangeLookups {
+  /** The active resolver with that e-mail (any case), or null. */
+  activeResolver(email: string): Promise<{ email: string; resolverGroup: string | null } | null>;
+}
 
 /** Tickets with gap-free numbers per prefix and year, and their history. */
 export class TicketRepository {
@@ -105,4 +143,94 @@ export class TicketRepository {
   async history(ticketId: string): Promise<TicketEventRow[]> {
     return this.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticketId)).orderBy(asc(ticketEvents.id));
   }
+
+  /**
+   * One page of tickets, newest first (created_at, then id), after `page.after` when given.
+   * `next` is the cursor of the last row when more rows follow.
+   */
+  async list(filter: TicketFilter, scope: TicketScope, page: { limit: number; after?: TicketListCursor | undefined }): Promise<{ rows: TicketRow[]; next: TicketListCursor | null }> {
+    const where = [...filterConditions(filter), scopeCondition(scope)];
+    if (page.after) where.push(sql`(${tickets.createdAt}, ${tickets.id}) < (${page.after.at}::timestamptz, ${page.after.id}::uuid)`);
+    const found = await this.db
+      .select({ ticket: tickets, at: sql<string>`to_char(${tickets.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` })
+      .from(tickets)
+      .where(and(...where))
+      .orderBy(desc(tickets.createdAt), desc(tickets.id))
+      .limit(page.limit + 1);
+    const rows = found.slice(0, page.limit);
+    const last = rows[rows.length - 1];
+    return { rows: rows.map((r) => r.ticket), next: found.length > page.limit && last ? { at: last.at, id: last.ticket.id } : null };
+  }
+
+  /** The ticket with that number when the scope lets its reader see it. */
+  async findVisible(number: string, scope: TicketScope): Promise<TicketRow | null> {
+    const [row] = await this.db.select().from(tickets).where(and(eq(tickets.number, number), scopeCondition(scope))).limit(1);
+    return row ?? null;
+  }
+
+  /**
+   * Changes a ticket under a row lock (as transition() does) and records one history event:
+   * `decide` sees the locked row and returns the change, or null for none (nothing is written).
+   * Returns null when the ticket does not exist or is outside the scope; throws what `decide` throws.
+   */
+  async change(
+    number: string,
+    scope: TicketScope,
+    decide: (current: TicketRow, lookups: TicketChangeLookups) => Promise<TicketChange | null>,
+    meta: { actor: string; at: Date },
+  ): Promise<{ ticket: TicketRow; event: TicketEventRow | null } | null> {
+    return this.db.transaction(async (tx) => {
+      const [current] = await tx.select().from(tickets).where(and(eq(tickets.number, number), scopeCondition(scope))).for('update').limit(1);
+      if (!current) return null;
+      const lookups: TicketChangeLookups = {
+        activeResolver: async (email) => {
+          const [u] = await tx
+            .select({ email: users.email, resolverGroup: users.resolverGroup })
+            .from(users)
+            .where(and(sql`lower(${users.email}) = ${email.toLowerCase()}`, eq(users.role, 'resolver'), eq(users.active, true)))
+            .limit(1);
+          return u ?? null;
+        },
+      };
+      const change = await decide(current, lookups);
+      if (!change) return { ticket: current, event: null };
+      const [row] = await tx.update(tickets).set({ ...change.set, updatedAt: meta.at }).where(eq(tickets.id, current.id)).returning();
+      if (!row) throw new Error('TicketRepository.change(): update returned nothing');
+      const [event] = await tx.insert(ticketEvents).values({ ticketId: current.id, at: meta.at, actor: meta.actor, ...change.event }).returning();
+      return { ticket: row, event: event ?? null };
+    });
+  }
+}
+
+/** `%`, `_` and `\` match themselves (ILIKE … ESCAPE '\'). */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function scopeCondition(scope: TicketScope): SQL | undefined {
+  if (scope === 'all') return undefined;
+  // A resolver without a group (or no longer a resolver) sees nothing: `= null` is never true.
+  return sql`${tickets.resolverGroup} = (select ${users.resolverGroup} from ${users} where ${users.id} = ${scope.resolverUserId}::uuid and ${users.role} = 'resolver')`;
+}
+
+function filterConditions(f: TicketFilter): Array<SQL | undefined> {
+  const out: Array<SQL | undefined> = [];
+  if (f.statuses?.length) out.push(inArray(tickets.status, [...f.statuses]));
+  if (f.kinds?.length) out.push(inArray(tickets.kind, [...f.kinds]));
+  if (f.priorities?.length) out.push(inArray(tickets.priority, [...f.priorities]));
+  if (f.channels?.length) out.push(inArray(tickets.channel, [...f.channels]));
+  if (f.resolverGroup !== undefined) out.push(eq(tickets.resolverGroup, f.resolverGroup));
+  if (f.assignee === null) out.push(isNull(tickets.assignee));
+  else if (f.assignee !== undefined) out.push(sql`lower(${tickets.assignee}) = ${f.assignee.toLowerCase()}`);
+  if (f.from) out.push(gte(tickets.createdAt, f.from));
+  if (f.to) out.push(lt(tickets.createdAt, f.to));
+  if (f.text) {
+    const p = containsPattern(f.text);
+    const like = (col: SQL) => sql`${col} ilike ${p} escape '\\'`;
+    out.push(sql`(${like(sql`${tickets.number}`)} or ${like(sql`${tickets.description}`)}
+      or ${like(sql`${tickets.requester}->>'name'`)} or ${like(sql`${tickets.requester}->>'email'`)}
+      or exists (select 1 from ${requesters} where ${requesters.id} = ${tickets.requesterId}
+        and (${like(sql`${requesters.name}`)} or ${like(sql`${requesters.email}`)})))`);
+  }
+  return out;
 }

@@ -12,6 +12,8 @@ export interface UserRow {
   displayName: string;
   role: UserRole;
   passwordHash: string;
+  /** For resolvers: the resolver group whose tickets they work; null for other roles. */
+  resolverGroup: string | null;
   active: boolean;
   createdAt: Date;
   lastLoginAt: Date | null;
@@ -24,13 +26,13 @@ export class DuplicateEmailError extends Error {
   }
 }
 
-/** Console users (agents, coordinators, admins). */
+/** Console users (agents, resolvers, coordinators, admins). */
 export class UserRepository {
   constructor(private readonly db: Db) {
     if (!db) throw new Error('UserRepository: db is required');
   }
 
-  async create(u: { email: string; displayName: string; role: UserRole; passwordHash: string }): Promise<UserRow> {
+  async create(u: { email: string; displayName: string; role: UserRole; passwordHash: string; resolverGroup?: string | null }): Promise<UserRow> {
     try {
       const [row] = await this.db.insert(users).values({ ...u, email: u.email.toLowerCase() }).returning();
       if (!row) throw new Error('UserRepository.create(): insert returned nothing');

@@ -14,6 +14,8 @@ export interface CreatedUser {
 }
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Resolver group names are the catalog's (e.g. «Correo institucional»). */
+export const MAX_RESOLVER_GROUP_LENGTH = 120;
 /**
  * argon2id with OWASP's recommended floor (19 MiB, 2 passes, 1 lane): strong, and a burst of
  * console logins cannot exhaust the memory of a small instance (the library default takes 64 MiB each).
@@ -38,11 +40,32 @@ export class UserService {
     if (!audit) throw new Error('UserService: audit repository is required');
   }
 
-  async create(input: { email: string; role: string; password?: string | undefined; displayName?: string; actor: string }): Promise<CreatedUser> {
+  /**
+   * Creates a console user. A resolver needs `resolverGroup` (the catalog's resolver group whose tickets
+   * they work); other roles must not have one.
+   */
+  async create(input: {
+    email: string;
+    role: string;
+    password?: string | undefined;
+    displayName?: string;
+    resolverGroup?: string | undefined;
+    actor: string;
+  }): Promise<CreatedUser> {
     const email = input.email.trim().toLowerCase();
     if (!EMAIL_RE.test(email)) throw new UserInputError(`Correo electrónico inválido: "${input.email}"`);
     if (!(USER_ROLES as readonly string[]).includes(input.role)) {
       throw new UserInputError(`Rol inválido: "${input.role}" (use ${USER_ROLES.join(', ')})`);
+    }
+    const resolverGroup = input.resolverGroup?.trim() || null;
+    if (input.role === 'resolver' && resolverGroup === null) {
+      throw new UserInputError('Un resolutor debe pertenecer a un grupo resolutor: indique el nombre del grupo cuyos tickets atiende.');
+    }
+    if (input.role !== 'resolver' && resolverGroup !== null) {
+      throw new UserInputError(`El grupo resolutor solo aplica al rol resolver (el rol indicado es "${input.role}").`);
+    }
+    if (resolverGroup !== null && resolverGroup.length > MAX_RESOLVER_GROUP_LENGTH) {
+      throw new UserInputError(`El nombre del grupo resolutor admite hasta ${MAX_RESOLVER_GROUP_LENGTH} caracteres.`);
     }
     if (input.password !== undefined && input.password.length < MIN_PASSWORD_LENGTH) {
       throw new UserInputError(`La contraseña debe tener al menos ${MIN_PASSWORD_LENGTH} caracteres`);
@@ -54,8 +77,14 @@ export class UserService {
       displayName: input.displayName?.trim() || email.split('@')[0] || email,
       role: input.role as UserRole,
       passwordHash,
+      resolverGroup,
     });
-    await this.audit.append({ actor: input.actor, action: 'user.create', target: row.id, details: { email, role: row.role } });
+    await this.audit.append({
+      actor: input.actor,
+      action: 'user.create',
+      target: row.id,
+      details: { email, role: row.role, ...(row.resolverGroup ? { resolverGroup: row.resolverGroup } : {}) },
+    });
     const { passwordHash: _hash, ...user } = row;
     return { user, generatedPassword };
   }

@@ -33,8 +33,8 @@ const SHIPPED = parseCatalog(readDefaultCatalog());
 /** The referral of the shipped catalog, the apology, then the protocol question. */
 const REPLY = [
   SHIPPED.referral.message,
-  messages.catalogRoute.referralPhone(SHIPPED.referral.phone),
-  messages.catalogRoute.outOfScopeApology,
+  messages.attention.referralPhone(SHIPPED.referral.phone),
+  messages.attention.outOfScopeApology,
   messages.anythingElse,
 ];
 const YES = 'Sí, por favor';

@@ -73,12 +73,51 @@ describe(`CLI on ${defaultBackend()}`, () => {
     }
   });
 
+  it('user:create --role resolver needs --group, stores the group, and refuses a group for other roles', async () => {
+    const args = ['user:create', '--email', 'resolutor@ejemplo.gob.mx', '--role', 'resolver', '--password', 'contraseña-segura-123'];
+    expect(cli(args, env)).toMatchObject({ code: 2, err: expect.stringMatching(/Un resolver necesita su grupo resolutor: agregue --group "Nombre del grupo"/) });
+    expect(cli([...args, '--group', '   '], env)).toMatchObject({ code: 2 });
+    const ok = cli([...args, '--group', 'Correo institucional'], env);
+    expect(ok.err).toBe('');
+    expect(ok.out).toMatch(/Usuario creado: resolutor@ejemplo\.gob\.mx \(resolver, grupo «Correo institucional»\)/);
+    const agent = cli(['user:create', '--email', 'agente.dos@ejemplo.gob.mx', '--role', 'agent', '--group', 'Redes', '--password', 'contraseña-segura-123'], env);
+    expect(agent).toMatchObject({ code: 1, err: expect.stringMatching(/El grupo resolutor solo aplica al rol resolver/) });
+
+    const db = await open();
+    try {
+      const repos = createRepositories(db);
+      expect(await repos.users.findByEmail('resolutor@ejemplo.gob.mx')).toMatchObject({ role: 'resolver', resolverGroup: 'Correo institucional' });
+      expect(await repos.users.findByEmail('agente.dos@ejemplo.gob.mx')).toBeNull();
+      expect(await repos.users.findByEmail('agente.uno@ejemplo.gob.mx')).toMatchObject({ resolverGroup: null });
+    } finally {
+      await db.close();
+    }
+  });
+
   it('explains bad input: unknown role, short password, missing options, unknown command', () => {
     expect(cli(['user:create', '--email', 'x@y.mx', '--role', 'jefe'], env)).toMatchObject({ code: 1, err: expect.stringMatching(/Rol inválido/) });
     expect(cli(['user:create', '--email', 'x@y.mx', '--role', 'agent', '--password', 'corta'], env)).toMatchObject({ code: 1, err: expect.stringMatching(/al menos 12/) });
     expect(cli(['user:create', '--email', 'x@y.mx'], env)).toMatchObject({ code: 2, err: expect.stringMatching(/Faltan --email y --role/) });
     expect(cli(['borrar-todo'], env)).toMatchObject({ code: 2, err: expect.stringMatching(/Comando desconocido/) });
     expect(cli(['db:migrate'], { ...env, PORT: 'abc' })).toMatchObject({ code: 1, err: expect.stringMatching(/PORT/) });
+  });
+});
+
+describe('resolver accounts', () => {
+  it('need a resolver group in the service too, not only in the CLI', async () => {
+    const t = await openTestDatabase();
+    try {
+      const repos = createRepositories(t.database);
+      const users = new UserService(repos.users, repos.audit);
+      const base = { email: 'r@ejemplo.mx', role: 'resolver', password: 'contraseña-larga-123', actor: 'test' };
+      await expect(users.create(base)).rejects.toMatchObject({ code: 'user/invalid_input', message: expect.stringMatching(/^Un resolutor debe pertenecer a un grupo resolutor/) });
+      await expect(users.create({ ...base, resolverGroup: 'x'.repeat(121) })).rejects.toMatchObject({ code: 'user/invalid_input' });
+      const created = await users.create({ ...base, resolverGroup: '  Redes y telecomunicaciones ' });
+      expect(created.user).toMatchObject({ role: 'resolver', resolverGroup: 'Redes y telecomunicaciones' });
+      expect((await repos.audit.latest()).find((a) => a.action === 'user.create')?.details).toMatchObject({ resolverGroup: 'Redes y telecomunicaciones' });
+    } finally {
+      await t.dispose();
+    }
   });
 });
 

@@ -2,31 +2,19 @@ import { DialogTestClient } from 'botbuilder-testing';
 import { detectInterruption, normalizeUtterance } from '../../dialogs/interruptible.dialog';
 import { isRequestText, isSalutationOnly, MainDialog, MainDialogOptions, parseYesNo } from '../../dialogs/main.dialog';
 import { farewell, messages } from '../../dialogs/messages/es-MX';
-import { PendingCatalogRequestHandler, RequestContext, RequestHandler, RequestReply } from '../../dialogs/request-handler';
+import { FIXED_REPLY, RecordingRequestDialog } from '../support/recording-request-dialog';
 
 const MX = 'America/Mexico_City';
 const MORNING = new Date('2026-11-22T17:30:00Z'); // 11:30 in Mexico City
 const EVENING = new Date('2026-11-23T02:00:00Z'); // 20:00 in Mexico City
-const HANDLER_REPLY = ['Respuesta de prueba del catálogo.'];
+const HANDLER_REPLY = FIXED_REPLY;
 const FAREWELL_MORNING = farewell({ botName: 'Ventanilla', closing: 'que tenga buen día' });
 
-/** Records every request it gets; answers with fixed lines. */
-class RecordingRequestHandler implements RequestHandler {
-  public readonly calls: Array<{ text: string; ctx: RequestContext }> = [];
-
-  public constructor(private readonly reply: string[] = HANDLER_REPLY) {}
-
-  public async handle(text: string, ctx: RequestContext): Promise<RequestReply> {
-    this.calls.push({ text, ctx });
-    return { reply: [...this.reply] };
-  }
-}
-
-function setup(options: { now?: Date; handler?: RequestHandler; initial?: MainDialogOptions } = {}) {
-  const handler = options.handler ?? new RecordingRequestHandler();
+function setup(options: { now?: Date; handler?: RecordingRequestDialog; initial?: MainDialogOptions } = {}) {
+  const handler = options.handler ?? new RecordingRequestDialog();
   const now = options.now ?? MORNING;
   const dialog = new MainDialog({
-    requestHandler: handler,
+    requestDialog: handler,
     settings: { botName: 'Ventanilla', timeZone: MX },
     clock: { now: () => now },
   });
@@ -46,7 +34,7 @@ function setup(options: { now?: Date; handler?: RequestHandler; initial?: MainDi
 
 describe('MainDialog', () => {
   test('asks «¿En qué puedo ayudarle?» when the first message is only a salutation, then handles the answer', async () => {
-    const handler = new RecordingRequestHandler();
+    const handler = new RecordingRequestDialog();
     const { client, say } = setup({ handler });
 
     expect(await say('Hola, buenas tardes')).toEqual([messages.askRequest]);
@@ -63,7 +51,7 @@ describe('MainDialog', () => {
   });
 
   test('asks first when begun with the «first» question option', async () => {
-    const handler = new RecordingRequestHandler();
+    const handler = new RecordingRequestDialog();
     const { say } = setup({ handler, initial: { question: 'first' } });
 
     expect(await say('olvidé mi contraseña')).toEqual([messages.askRequest]);
@@ -73,28 +61,34 @@ describe('MainDialog', () => {
   });
 
   test('takes the first message as the request when the user already wrote it', async () => {
-    const handler = new RecordingRequestHandler();
+    const handler = new RecordingRequestDialog();
     const { say } = setup({ handler });
 
     expect(await say('  La impresora del tercer piso no imprime  ')).toEqual([...HANDLER_REPLY, messages.anythingElse]);
     expect(handler.calls.map((call) => call.text)).toEqual(['La impresora del tercer piso no imprime']);
   });
 
-  test('the default handler is honest: no ticket number, says catalog and tickets are being enabled', async () => {
-    const { say } = setup({ handler: new PendingCatalogRequestHandler() });
+  test('the farewell sums up what each request did, in order', async () => {
+    const handler = new RecordingRequestDialog(HANDLER_REPLY, { summary: 'registramos su reporte CAU-2026-000007' });
+    const { say } = setup({ handler });
 
-    const replies = await say('Necesito que instalen un programa en mi equipo');
-    expect(replies).toEqual([
-      messages.pendingCatalog.noted,
-      messages.pendingCatalog.enabling,
-      messages.pendingCatalog.meanwhile,
-      messages.anythingElse,
+    await say('No tengo internet en mi oficina');
+    expect(await say('sí')).toEqual([messages.askRequestAgain]);
+    await say('Tampoco funciona el teléfono');
+    expect(await say('no, gracias')).toEqual([
+      farewell({
+        botName: 'Ventanilla',
+        closing: 'que tenga buen día',
+        summary: ['registramos su reporte CAU-2026-000007', 'registramos su reporte CAU-2026-000007'],
+      }),
     ]);
-    expect(replies.join(' ')).not.toMatch(/CAU-\d|folio|número de ticket es/i);
+    expect(farewell({ botName: 'V', closing: 'que tenga buen día', summary: ['a', 'b', 'c'] })).toBe(
+      'Fue un gusto atenderle. En resumen, a; b y c. Le recuerdo que le atendió V; hasta luego, que tenga buen día.',
+    );
   });
 
   test('«¿Hay algo más…?» → sí loops back asking what else; no → farewell by time of day', async () => {
-    const handler = new RecordingRequestHandler();
+    const handler = new RecordingRequestDialog();
     const { client, say } = setup({ handler });
 
     await say('No tengo internet en mi oficina');
@@ -139,7 +133,7 @@ describe('MainDialog', () => {
   });
 
   test('«ayuda» as the very first message explains and asks the first question', async () => {
-    const handler = new RecordingRequestHandler();
+    const handler = new RecordingRequestDialog();
     const { say } = setup({ handler });
 
     expect(await say('ayuda')).toEqual([messages.help, messages.askRequest]);
@@ -147,7 +141,7 @@ describe('MainDialog', () => {
   });
 
   test('«cancelar» cancels, says so, and asks «¿Hay algo más…?»', async () => {
-    const handler = new RecordingRequestHandler();
+    const handler = new RecordingRequestDialog();
     const { client, say } = setup({ handler });
 
     await say('hola');
@@ -167,7 +161,7 @@ describe('MainDialog', () => {
   });
 
   test('«menú» cancels and shows the main menu, then takes the request', async () => {
-    const handler = new RecordingRequestHandler();
+    const handler = new RecordingRequestDialog();
     const { say } = setup({ handler });
 
     await say('No tengo internet');

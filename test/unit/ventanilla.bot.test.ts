@@ -4,7 +4,7 @@ import { createBot, createOnTurnError, CreateBotDeps, DIALOG_STATE_PROPERTY, GRE
 import type { BotLogger, VentanillaBotDeps } from '../../bots';
 import { MainDialog } from '../../dialogs/main.dialog';
 import { greeting, messages } from '../../dialogs/messages/es-MX';
-import type { RequestContext, RequestHandler, RequestReply } from '../../dialogs/request-handler';
+import { FIXED_REPLY, RecordingRequestDialog } from '../support/recording-request-dialog';
 
 const MX = 'America/Mexico_City';
 const MORNING = new Date('2026-11-22T17:30:00Z'); // 11:30 in Mexico City, 17:30 UTC
@@ -12,7 +12,7 @@ const NIGHT = new Date('2026-11-23T02:00:00Z'); // 20:00 in Mexico City
 const SETTINGS = { botName: 'Ventanilla', orgName: 'la Universidad Autónoma del Estado', timeZone: MX };
 const GREETING = 'Buenos días, le atiende Ventanilla, el asistente virtual de la Universidad Autónoma del Estado. ¿En qué puedo ayudarle?';
 const STATE_KEY = 'test/conversations/Convo1/'; // ConversationState key: channel/conversations/id/namespace
-const HANDLER_REPLY = ['Respuesta de prueba del catálogo.'];
+const HANDLER_REPLY = FIXED_REPLY;
 
 interface LogEntry {
   level: 'info' | 'warn' | 'error' | 'debug';
@@ -26,21 +26,7 @@ function recordingLogger(): { logger: BotLogger; entries: LogEntry[] } {
   return { logger: { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') }, entries };
 }
 
-class FixedRequestHandler implements RequestHandler {
-  public readonly texts: string[] = [];
-  public async handle(text: string, _ctx: RequestContext): Promise<RequestReply> {
-    this.texts.push(text);
-    return { reply: [...HANDLER_REPLY] };
-  }
-}
-
-class FailingRequestHandler implements RequestHandler {
-  public async handle(_text: string, _ctx: RequestContext): Promise<RequestReply> {
-    throw new Error('catálogo no disponible');
-  }
-}
-
-function setup(options: { now?: Date; requestHandler?: RequestHandler } = {}) {
+function setup(options: { now?: Date; requestDialog?: RecordingRequestDialog } = {}) {
   const storage = new MemoryStorage();
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
@@ -52,7 +38,7 @@ function setup(options: { now?: Date; requestHandler?: RequestHandler } = {}) {
     settings: SETTINGS,
     clock: { now: () => now },
     logger,
-    requestHandler: options.requestHandler ?? new FixedRequestHandler(),
+    requestDialog: options.requestDialog ?? new RecordingRequestDialog(),
   };
   const bot = createBot(deps);
   const adapter = new TestAdapter(async (context) => bot.run(context));
@@ -108,8 +94,8 @@ describe('VentanillaBot', () => {
   });
 
   test('a first message with the request gets the greeting without the question, then the answer', async () => {
-    const requestHandler = new FixedRequestHandler();
-    const { say } = setup({ requestHandler });
+    const requestDialog = new RecordingRequestDialog();
+    const { say } = setup({ requestDialog });
 
     expect(await say('Olvidé la contraseña de mi correo')).toEqual([
       '<typing>',
@@ -117,7 +103,7 @@ describe('VentanillaBot', () => {
       ...HANDLER_REPLY,
       messages.anythingElse,
     ]);
-    expect(requestHandler.texts).toEqual(['Olvidé la contraseña de mi correo']);
+    expect(requestDialog.texts).toEqual(['Olvidé la contraseña de mi correo']);
     expect(await say('no')).toEqual([
       '<typing>',
       'Fue un gusto atenderle. Le recuerdo que le atendió Ventanilla; hasta luego, que tenga buen día.',
@@ -153,7 +139,7 @@ describe('VentanillaBot', () => {
   });
 
   test('a failing turn apologises, logs with the conversation id and clears only the dialog state', async () => {
-    const { say, stored, entries } = setup({ requestHandler: new FailingRequestHandler() });
+    const { say, stored, entries } = setup({ requestDialog: new RecordingRequestDialog(FIXED_REPLY, { fail: new Error('catálogo no disponible') }) });
 
     expect(await say('hola')).toEqual(['<typing>', GREETING]);
     expect((await stored())[DIALOG_STATE_PROPERTY]).toBeDefined();
@@ -198,7 +184,7 @@ describe('VentanillaBot', () => {
     ]);
   });
 
-  test('accepts a pino logger and the default request handler', async () => {
+  test('accepts a pino logger', async () => {
     const storage = new MemoryStorage();
     const logger: BotLogger = pino({ enabled: false });
     const bot = createBot({
@@ -207,16 +193,12 @@ describe('VentanillaBot', () => {
       settings: SETTINGS,
       clock: { now: () => MORNING },
       logger,
+      requestDialog: new RecordingRequestDialog(),
     });
     const adapter = new TestAdapter(async (context) => bot.run(context));
     await adapter.receiveActivity('Necesito una cuenta de correo');
     const texts = adapter.activeQueue.splice(0).map((a) => a.text);
-    expect(texts.slice(2)).toEqual([
-      messages.pendingCatalog.noted,
-      messages.pendingCatalog.enabling,
-      messages.pendingCatalog.meanwhile,
-      messages.anythingElse,
-    ]);
+    expect(texts.slice(2)).toEqual([...HANDLER_REPLY, messages.anythingElse]);
   });
 
   describe('constructor', () => {
@@ -224,7 +206,7 @@ describe('VentanillaBot', () => {
     const valid = (): VentanillaBotDeps => ({
       conversationState: new ConversationState(storage),
       userState: new UserState(storage),
-      dialog: new MainDialog({ requestHandler: new FixedRequestHandler(), settings: SETTINGS, clock: { now: () => MORNING } }),
+      dialog: new MainDialog({ requestDialog: new RecordingRequestDialog(), settings: SETTINGS, clock: { now: () => MORNING } }),
       settings: SETTINGS,
       clock: { now: () => MORNING },
       logger: recordingLogger().logger,

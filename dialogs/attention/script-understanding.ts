@@ -1,0 +1,97 @@
+import { extractEntities } from '../../services/nlu/entities';
+import { foldCase } from '../../services/nlu/normalize';
+import { parseImpact, parseUrgencyCue } from '../../services/script/impact';
+import {
+  parseIdentification,
+  parseResolved,
+  parseRole,
+  parseYesNo,
+  ROLE_LABELS,
+  type IdentificationSlot,
+  type RequesterRole,
+} from '../../services/script/identification';
+import { UnitMatcher, type Unit } from '../../services/script/units';
+import type { Impact, Urgency } from '../../services/tickets/priority';
+import type { ParsedSlots, SlotName, Understanding } from './understanding';
+
+export interface ScriptUnderstandingOptions {
+  /** The units the desk serves (`UNITS_FILE`, or the shipped list). */
+  units: readonly Unit[];
+  clock: { now(): Date };
+  timeZone: string;
+  ticketPrefix: string;
+}
+
+// «¿Cómo va mi reporte?», «quiero saber el estado de mi ticket», «seguimiento a mi folio».
+const STATUS_WORDS = /\b(como va|como van|como vamos|estado|estatus|status|seguimiento|avance|en que va|que paso con|ya quedo|ya atendieron)\b/;
+const TICKET_WORDS = /\b(reporte|ticket|tiket|folio|solicitud|caso|numero)\b/;
+
+/** {@link Understanding} on the attention-script parsers of `services/script` and the entities of `services/nlu`. */
+export class ScriptUnderstanding implements Understanding {
+  private readonly units: UnitMatcher;
+
+  constructor(private readonly options: ScriptUnderstandingOptions) {
+    if (!options?.units?.length) throw new Error('ScriptUnderstanding: units are required');
+    this.units = new UnitMatcher(options.units);
+  }
+
+  identification(text: string, expect?: SlotName | readonly SlotName[]): ParsedSlots {
+    const found = parseIdentification(text, {
+      units: this.units,
+      now: this.options.clock.now(),
+      timeZone: this.options.timeZone,
+      ticketPrefix: this.options.ticketPrefix,
+      ...(expect !== undefined ? { expect: expect as IdentificationSlot | readonly IdentificationSlot[] } : {}),
+    });
+    const out: ParsedSlots = {};
+    if (found.unit) out.unit = { code: found.unit.code, name: found.unit.name };
+    else if (found.unitCandidate) out.unitCandidate = { code: found.unitCandidate.code, name: found.unitCandidate.name };
+    if (found.role) out.role = found.role;
+    if (found.extension) out.extension = found.extension;
+    if (found.noExtension) out.noExtension = true;
+    if (found.name) out.name = found.name;
+    if (found.email) out.email = found.email;
+    if (found.phone) out.phone = found.phone;
+    if (found.invalidEmail !== undefined) out.invalidEmail = true;
+    if (found.invalidPhone !== undefined) out.invalidPhone = true;
+    return out;
+  }
+
+  yesNo(text: string): boolean | undefined {
+    return parseYesNo(text);
+  }
+
+  resolved(text: string): boolean | undefined {
+    return parseResolved(text);
+  }
+
+  impact(text: string): Impact | null {
+    return parseImpact(text);
+  }
+
+  urgencyCue(text: string): Urgency | null {
+    return parseUrgencyCue(text);
+  }
+
+  ticketNumbers(text: string): string[] {
+    return extractEntities(text, {
+      language: 'es',
+      now: this.options.clock.now(),
+      timeZone: this.options.timeZone,
+      ticketPrefix: this.options.ticketPrefix,
+    }).tickets;
+  }
+
+  isStatusQuestion(text: string): boolean {
+    const folded = foldCase(text);
+    return STATUS_WORDS.test(folded) && TICKET_WORDS.test(folded);
+  }
+
+  roleLabel(role: string): string {
+    return (ROLE_LABELS[role as RequesterRole] ?? role).toLowerCase();
+  }
+
+  roleFromOption(text: string): string | null {
+    return parseRole(text);
+  }
+}

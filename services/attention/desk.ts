@@ -1,0 +1,93 @@
+import type { CatalogFile } from '../catalog/catalog-format';
+import type { RouteDecision } from '../nlu/router';
+
+/** A channel identity of the person: (`webchat`, user id), (`voice`, caller number), (`email`, sender)… */
+export interface PersonIdentity {
+  kind: string;
+  value: string;
+}
+
+/** What the attention script knows about the person; absent = unknown. */
+export interface PersonSlots {
+  unitCode?: string | null;
+  unitName?: string | null;
+  role?: string | null;
+  extension?: string | null;
+  /** The person said they have no extension. */
+  noExtension?: boolean;
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+}
+
+/** A known person, as stored. */
+export interface KnownPerson {
+  id: string;
+  slots: PersonSlots;
+}
+
+export type AttentionOutcome = 'first_level' | 'ticket' | 'informative' | 'out_of_scope' | 'status_lookup';
+
+/** A ticket as the dialogs see it. */
+export interface DeskTicket {
+  id: string;
+  number: string;
+  kind: 'incident' | 'request' | 'informative';
+  status: string;
+  serviceName: string | null;
+  resolverGroup: string | null;
+  requesterId: string | null;
+  conversationId: string | null;
+  requester: Record<string, unknown>;
+  updatedAt: Date;
+}
+
+/** What the dialogs register. */
+export interface TicketRequest {
+  kind: 'incident' | 'request' | 'informative';
+  serviceCode: string | null;
+  serviceName: string | null;
+  resolverGroup: string | null;
+  requesterId: string | null;
+  requester: PersonSlots;
+  channel: string;
+  conversationId: string;
+  description: string;
+  diagnostics: { id: string; question: string; answer: string }[];
+  urgency: 'critical' | 'high' | 'medium' | 'low';
+  impact: 'extensive' | 'significant' | 'moderate' | 'minor';
+  idempotencyKey: string;
+}
+
+/**
+ * Everything the attention dialogs need from the help desk's services: the published catalog and its router,
+ * people, tickets and outcomes. Implemented by {@link AttentionDesk}.
+ */
+export interface Desk {
+  /** The published catalog, or null before the first one is loaded. */
+  readonly catalog: CatalogFile | null;
+  route(text: string): RouteDecision;
+  readonly ticketPrefix: string;
+  readonly timeZone: string;
+  findPerson(identity: PersonIdentity): Promise<KnownPerson | null>;
+  /** Stores what is known about the person behind `identity`; returns the requester id. */
+  savePerson(identity: PersonIdentity, slots: PersonSlots): Promise<string>;
+  /** Registers (or, for a key already used, returns) a ticket, with its notifications and its outcome record. */
+  registerTicket(request: TicketRequest): Promise<{ ticket: DeskTicket; created: boolean }>;
+  /** The person was told the number. */
+  markAnnounced(ticketId: string): Promise<void>;
+  /** Tickets of the conversation whose number the person was not told (a crash cut the reply). */
+  unannounced(conversationId: string): Promise<DeskTicket[]>;
+  findTicket(number: string): Promise<DeskTicket | null>;
+  recordOutcome(outcome: {
+    conversationId: string;
+    channel: string;
+    outcome: AttentionOutcome;
+    requesterId: string | null;
+    unitCode: string | null;
+    serviceCode: string | null;
+    ticketId: string | null;
+    description: string | null;
+    idempotencyKey: string;
+  }): Promise<void>;
+}
