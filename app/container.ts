@@ -141,6 +141,12 @@ export async function createApplication(config: Config, logger: Logger, override
         timeZone: config.tz,
       }),
     onRegistered: () => outbox.wake(),
+    onOutcome: (outcome) => metrics.attentionOutcomes.inc({ outcome }),
+  });
+  metrics.watchOutboxWith(async () => {
+    const stats = await repositories.outbox.stats();
+    const oldest = stats.oldestPendingAt ? (clock.now().getTime() - stats.oldestPendingAt.getTime()) / 1000 : 0;
+    return { pending: stats.pending, dead: stats.dead, oldestPendingSeconds: Math.max(0, oldest) };
   });
   const units = config.unitsFile ? readUnitsFile(config.unitsFile) : defaultUnits();
   const understanding = new ScriptUnderstanding({ units, clock, timeZone: config.tz, ticketPrefix: config.tickets.prefix });

@@ -114,6 +114,23 @@ function identityOf(context: TurnContext): PersonIdentity | null {
   return channelId && from?.id ? { kind: channelId, value: from.id } : null;
 }
 
+/** Channels whose user id is a phone number or an e-mail address. */
+const PHONE_CHANNELS = new Set(['voice', 'sms', 'whatsapp', 'twilio-voice']);
+const EMAIL_CHANNELS = new Set(['email']);
+
+/** Contact data the channel proves: the caller's number (10 national digits) or the sender's address. */
+export function channelFacts(context: Pick<TurnContext, 'activity'>): PersonSlots {
+  const { channelId, from } = context.activity;
+  const id = from?.id ?? '';
+  if (PHONE_CHANNELS.has(channelId)) {
+    const digits = id.replace(/^whatsapp:/, '').replace(/\D/g, '');
+    const national = digits.length === 12 && digits.startsWith('52') ? digits.slice(2) : digits.length === 13 && digits.startsWith('521') ? digits.slice(3) : digits;
+    return national.length === 10 ? { phone: national } : {};
+  }
+  if (EMAIL_CHANNELS.has(channelId) && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(id)) return { email: id.toLowerCase() };
+  return {};
+}
+
 function formatPhone(phone: string): string {
   return phone.length === 10 ? `${phone.slice(0, 2)} ${phone.slice(2, 6)} ${phone.slice(6)}` : phone;
 }
@@ -750,9 +767,13 @@ export class AttentionDialog extends ComponentDialog<RequestDialogOptions> {
     if (c.profile.loaded) return;
     const identity = identityOf(context);
     const known = identity ? await this.desk.findPerson(identity) : null;
-    c.profile = known
-      ? { requesterId: known.id, slots: { ...known.slots }, loaded: true, unconfirmed: true }
-      : { ...c.profile, loaded: true };
+    if (known) {
+      c.profile = { requesterId: known.id, slots: { ...known.slots }, loaded: true, unconfirmed: true };
+      return;
+    }
+    // What the channel itself says (a caller's number, an e-mail sender) is offered for confirmation, not asked.
+    const facts = channelFacts(context);
+    c.profile = { ...c.profile, slots: { ...facts, ...c.profile.slots }, loaded: true, unconfirmed: Object.keys(facts).length > 0 };
   }
 
   private async record(context: TurnContext, c: Case, outcome: 'first_level' | 'out_of_scope' | 'status_lookup', ticketId: string | null): Promise<void> {

@@ -96,7 +96,7 @@ export const messages = {
     phoneInvalid: 'El teléfono debe tener 10 dígitos, por ejemplo 55 5729 6000. ¿Me lo puede escribir de nuevo?',
     noContactYet: 'Necesito al menos un correo electrónico o un teléfono para que el resolutor pueda contactarle.',
     /** Known person: confirm instead of asking. */
-    knownData: (summary: string) => `Tengo registrados estos datos suyos: ${summary}. ¿Siguen siendo correctos?`,
+    knownData: (summary: string) => `Tengo estos datos suyos: ${summary}. ¿Son correctos?`,
     whatChanged: '¿Qué dato cambió? Escríbame el dato correcto (por ejemplo, su nueva extensión o su correo).',
     dataUpdated: 'Gracias, actualicé sus datos.',
     /** Impact and urgency (seed 002). */

@@ -2,7 +2,7 @@ import type { AttentionRepository, NewOutboxMessage, RequesterRepository, Reques
 import type { CatalogFile } from '../catalog/catalog-format';
 import type { RouteDecision } from '../nlu/router';
 import type { TicketService } from '../tickets/ticket.service';
-import type { Desk, DeskTicket, KnownPerson, PersonIdentity, PersonSlots, TicketRequest } from './desk';
+import type { AttentionOutcome, Desk, DeskTicket, KnownPerson, PersonIdentity, PersonSlots, TicketRequest } from './desk';
 
 /** The published catalog and a decision for a text (the catalog router). */
 export interface CatalogLookup {
@@ -23,6 +23,8 @@ export interface AttentionDeskDeps {
   notifications?: (ticket: TicketRow) => readonly NewOutboxMessage[];
   /** Called after a ticket was created (wakes the outbox worker). */
   onRegistered?: (ticket: TicketRow) => void;
+  /** Called for each outcome recorded the first time (metrics). */
+  onOutcome?: (outcome: AttentionOutcome) => void;
 }
 
 function toTicket(row: TicketRow): DeskTicket {
@@ -142,6 +144,7 @@ export class AttentionDesk implements Desk {
   }
 
   async recordOutcome(outcome: Parameters<Desk['recordOutcome']>[0]): Promise<void> {
-    await this.deps.attentions.record(outcome, this.deps.clock.now());
+    const { created } = await this.deps.attentions.record(outcome, this.deps.clock.now());
+    if (created) this.deps.onOutcome?.(outcome.outcome);
   }
 }

@@ -1,6 +1,13 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics of one process: HTTP requests, bot turns, errors, open streams. */
+/** What the outbox gauges show. */
+export interface OutboxFigures {
+  pending: number;
+  dead: number;
+  oldestPendingSeconds: number;
+}
+
 export class Metrics {
   readonly registry = new Registry();
   readonly httpRequests = new Counter({
@@ -52,8 +59,18 @@ export class Metrics {
     buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10],
     registers: [this.registry],
   });
+  readonly attentionOutcomes = new Counter({
+    name: 'ventanilla_attention_outcomes_total',
+    help: 'Requests attended by outcome (first_level, ticket, informative, out_of_scope, status_lookup)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   readonly openStreams: Gauge;
+  readonly outboxPending: Gauge;
+  readonly outboxDead: Gauge;
+  readonly outboxOldestSeconds: Gauge;
   private openStreamsSource: () => number = () => 0;
+  private outboxSource: (() => Promise<OutboxFigures>) | undefined;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const source = () => this.openStreamsSource();
@@ -65,12 +82,45 @@ export class Metrics {
         this.set(source());
       },
     });
+    const outbox = () => this.outboxSource?.();
+    this.outboxPending = new Gauge({
+      name: 'ventanilla_outbox_pending',
+      help: 'Outbox messages (mail, webhooks) waiting for delivery',
+      registers: [this.registry],
+      async collect() {
+        const figures = await outbox();
+        if (figures) this.set(figures.pending);
+      },
+    });
+    this.outboxDead = new Gauge({
+      name: 'ventanilla_outbox_dead',
+      help: 'Outbox messages given up after the maximum attempts',
+      registers: [this.registry],
+      async collect() {
+        const figures = await outbox();
+        if (figures) this.set(figures.dead);
+      },
+    });
+    this.outboxOldestSeconds = new Gauge({
+      name: 'ventanilla_outbox_oldest_pending_seconds',
+      help: 'Age of the oldest pending outbox message (delivery lag)',
+      registers: [this.registry],
+      async collect() {
+        const figures = await outbox();
+        if (figures) this.set(figures.oldestPendingSeconds);
+      },
+    });
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'ventanilla_' });
   }
 
   /** Where the open-streams gauge reads its value at scrape time. */
   countOpenStreamsWith(source: () => number): void {
     this.openStreamsSource = source;
+  }
+
+  /** Where the outbox gauges read their values at scrape time. */
+  watchOutboxWith(source: () => Promise<OutboxFigures>): void {
+    this.outboxSource = source;
   }
 
   /** Records one finished turn. */

@@ -1,55 +1,14 @@
-import { TestAdapter } from 'botbuilder';
+import type { TestAdapter } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
-import { AttentionDialog } from '../../dialogs/attention/attention.dialog';
-import { ScriptUnderstanding } from '../../dialogs/attention/script-understanding';
 import { MainDialog } from '../../dialogs/main.dialog';
 import { farewell, messages } from '../../dialogs/messages/es-MX';
-import { createRepositories, type Repositories } from '../../models';
-import { AttentionDesk } from '../../services/attention/attention-desk';
-import type { CatalogFile } from '../../services/catalog/catalog-format';
-import { trainingCatalog } from '../../services/catalog/catalog-router';
-import { Router, type RouteDecision } from '../../services/nlu/router';
-import { defaultUnits } from '../../services/script/units';
-import { TicketService } from '../../services/tickets/ticket.service';
-import { service, smallCatalog } from '../support/catalog-fixture';
+import type { Repositories } from '../../models';
+import type { AttentionDesk } from '../../services/attention/attention-desk';
+import { attentionCatalog, attentionFixture, MX, NOW, type AttentionFixture, type PinnedLookup } from '../support/attention-fixture';
 import { openTestDatabase, testBackends, type TestDatabase } from '../support/test-database';
 
-const MX = 'America/Mexico_City';
-const NOW = new Date('2026-11-23T17:30:00Z'); // 11:30 in Mexico City
 const m = messages.attention;
-
-/** The small catalog plus a printer service of kind `either` and a fault without diagnostics or self-help. */
-function catalog(): CatalogFile {
-  const base = smallCatalog();
-  base.services.push(
-    service('IMPRESORA', 'Impresoras', 'Equipo de cómputo', {
-      kind: 'either',
-      resolverGroup: 'Soporte técnico',
-      examples: ['la impresora no imprime', 'necesito que instalen una impresora', 'la impresora se atasca', 'configurar la impresora de red'],
-      defaultUrgency: 'low',
-    }),
-    service('TELEFONO', 'Falla de telefonía', 'Telefonía', {
-      kind: 'fault',
-      resolverGroup: 'Telefonía',
-      examples: ['mi teléfono no tiene tono', 'el teléfono de mi oficina no funciona', 'no puedo hacer llamadas desde mi extensión', 'el aparato telefónico está muerto'],
-      defaultUrgency: 'high',
-    }),
-  );
-  return base;
-}
-
-/** Routes with the trained model, except for texts the test pins to a decision. */
-class PinnedLookup {
-  readonly pinned = new Map<string, RouteDecision>();
-  constructor(
-    readonly catalog: CatalogFile,
-    private readonly router: Router,
-  ) {}
-  readonly version = 1;
-  route(text: string): RouteDecision {
-    return this.pinned.get(text) ?? this.router.route(text);
-  }
-}
+const catalog = attentionCatalog;
 
 type Step = [said: string, expected: ReadonlyArray<string | RegExp>];
 
@@ -60,33 +19,24 @@ describe.each(testBackends())('attention script on %s', (backend) => {
   let desk: AttentionDesk;
   let conversationCounter = 0;
 
+  let fixture: AttentionFixture;
+
   beforeAll(async () => {
     t = await openTestDatabase(backend);
-    repos = createRepositories(t.database);
-    const cat = catalog();
-    lookup = new PinnedLookup(cat, Router.train(trainingCatalog(cat)));
-    desk = new AttentionDesk({
-      lookup,
-      tickets: new TicketService(repos.tickets, { now: () => NOW }),
-      requesters: repos.requesters,
-      attentions: repos.attentions,
-      clock: { now: () => NOW },
-      ticketPrefix: 'CAU',
-      timeZone: MX,
-    });
+    fixture = attentionFixture(t.database);
+    ({ repos, lookup, desk } = fixture);
   }, 60_000);
   afterAll(() => t.dispose());
 
   /** A new conversation of `userId` on the web chat, through the main dialog and the attention script. */
-  function conversation(userId = `user-${++conversationCounter}-${backend}`) {
+  function conversation(userId = `user-${++conversationCounter}-${backend}`, channelId = 'webchat') {
     const conversationId = `conv-${++conversationCounter}-${backend}`;
-    const understanding = new ScriptUnderstanding({ units: defaultUnits(), clock: { now: () => NOW }, timeZone: MX, ticketPrefix: 'CAU' });
     const dialog = new MainDialog({
-      requestDialog: new AttentionDialog({ desk, understanding }),
+      requestDialog: fixture.dialog(),
       settings: { botName: 'Ventanilla', timeZone: MX },
       clock: { now: () => NOW },
     });
-    const client = new DialogTestClient('webchat', dialog);
+    const client = new DialogTestClient(channelId, dialog);
     // DialogTestClient builds its own TestAdapter (with state auto-save); give it this conversation and person.
     const adapter = (client as unknown as { _testAdapter: TestAdapter })._testAdapter;
     adapter.conversation.conversation = { id: conversationId, isGroup: false, conversationType: 'personal', name: conversationId };
@@ -296,6 +246,16 @@ describe.each(testBackends())('attention script on %s', (backend) => {
     ]);
     const stored = await desk.findPerson({ kind: 'webchat', value: userId });
     expect(stored?.slots.extension).toBe('52041');
+  });
+
+  test('a caller number the channel gives is offered for confirmation, not asked', async () => {
+    const c = conversation(backend === 'pglite' ? '+5215587650001' : '+5215587650002', 'sms');
+    const phone = backend === 'pglite' ? '55 8765 0001' : '55 8765 0002';
+    await c.play([
+      ['olvidé la contraseña de mi correo', [m.understood('Restablecimiento de contraseña de correo'), m.knownData(`teléfono ${phone}`)]],
+      ['sí', [m.askUnitAndRole]],
+      ['estudiante de ESCOM', [m.askName]],
+    ]);
   });
 
   test('status lookup: the requester gets status, group and last update; anyone else a refusal that reveals nothing', async () => {

@@ -83,6 +83,9 @@ describe('attention script over Direct Line (default catalog)', () => {
     expect(String(bye[0]?.text)).toContain(`En resumen, ${m.summaryOutOfScope}.`);
     const outcomes = await running.app.repositories.attentions.byConversation(c.conversationId);
     expect(outcomes.map((o) => o.outcome)).toEqual(['out_of_scope']);
+    const metrics = await (await fetch(`${running.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^ventanilla_attention_outcomes_total\{outcome="out_of_scope"\} [1-9]/m);
+    expect(metrics).toMatch(/^ventanilla_outbox_pending \d+$/m);
   }, 60_000);
 
   test('status lookup: the same person gets the status; a stranger is refused without learning anything', async () => {

@@ -102,7 +102,7 @@ describe('Bot Framework channel (/api/messages through CloudAdapter)', () => {
         conversation: { id: 'emu-conv-1' },
         from: { id: 'emu-user', name: 'Usuario' },
         recipient: { id: 'bot', name: 'Bot' },
-        text: 'hola, necesito ayuda con mi correo',
+        text: 'hola, ¿cuándo pagan la beca de este semestre?',
         timestamp: new Date().toISOString(),
       };
       const res = await fetch(`${running.baseUrl}/api/messages`, {

@@ -1,52 +1,13 @@
 import net from 'node:net';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import { SMTPServer, type SMTPServerError } from 'smtp-server';
+import type { AddressObject } from 'mailparser';
 import { Database, OutboxRepository, createRepositories, type NewOutboxMessage } from '../../models';
 import { outbox } from '../../models/schema';
 import { OutboxWorker, type WorkerLogger } from '../../services/notify/outbox-worker';
 import { SmtpTransport } from '../../services/notify/smtp-transport';
 import { ticketNotifications } from '../../services/notify/ticket-notifications';
 import { TicketService, type TicketInput } from '../../services/tickets/ticket.service';
+import { LoopbackSmtpServer } from '../support/loopback-smtp';
 import { openTestDatabase, testBackends, type TestDatabase } from '../support/test-database';
-
-/** A real SMTP server on loopback that parses what it receives and can refuse with 451 on demand. */
-class LoopbackSmtpServer {
-  readonly received: ParsedMail[] = [];
-  /** `rcpt`/`data`: answer 451 at that step; `accept`: take the message. */
-  refuse: 'accept' | 'rcpt' | 'data' = 'accept';
-  private readonly server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    closeTimeout: 1_000,
-    onRcptTo: (_address, _session, callback) => callback(this.refuse === 'rcpt' ? tempFailure() : null),
-    onData: (stream, _session, callback) => {
-      simpleParser(stream).then(
-        (mail) => {
-          if (this.refuse === 'data') return callback(tempFailure());
-          this.received.push(mail);
-          callback(null);
-        },
-        (err: Error) => callback(err),
-      );
-    },
-  });
-
-  listen(port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => resolve());
-    });
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-function tempFailure(): SMTPServerError {
-  return Object.assign(new Error('4.3.0 Sistema ocupado, intente más tarde'), { responseCode: 451 });
-}
 
 /** A loopback port nobody listens on (taken and released). */
 async function closedPort(): Promise<number> {

@@ -69,7 +69,7 @@ export async function runScript(
     if (question === m.askUnitAndRole || question === m.askUnit) say = answers.identification;
     else if (question === m.askRole) say = 'Docente';
     else if (question === m.askExtension) say = answers.extension ?? 'no tengo';
-    else if (question.startsWith('Tengo registrados estos datos')) say = 'sí';
+    else if (question.startsWith('Tengo estos datos suyos')) say = 'sí';
     else if (question === m.resolvedQuestion) say = answers.resolved ?? 'no';
     else if (question === m.askImpact) say = answers.impact ?? 'solo a mí';
     else if (question === m.faultOrRequest) say = answers.kind ?? 'es una falla';
