@@ -67,6 +67,10 @@ interface Case {
   tries: Partial<Record<SlotName | 'confirm' | 'changed' | 'answer', number>>;
   awaiting?: SlotName | 'unitConfirm' | 'confirm' | 'changed';
   unitCandidate?: { code: string; name: string };
+  /** Several units match («la ESIME»): which one. */
+  unitChoices?: Array<{ code: string; name: string }>;
+  /** A mistyped address and the one probably meant. */
+  emailSuggestion?: string;
   problem?: string;
   /** Status lookup. */
   ticketNumber?: string;
@@ -330,6 +334,13 @@ export class AttentionDialog extends ComponentDialog<RequestDialogOptions> {
     if (c.unitCandidate) {
       return step.prompt(AttentionIds.prompt, { prompt: ask(m.unitConfirm(c.unitCandidate.name), [m.yes, m.no]) });
     }
+    if (c.unitChoices) {
+      const names = c.unitChoices.map((u) => u.name);
+      return step.prompt(AttentionIds.prompt, { prompt: ask(m.whichUnit(names), names) });
+    }
+    if (c.emailSuggestion) {
+      return step.prompt(AttentionIds.prompt, { prompt: ask(m.emailDidYouMean(c.emailSuggestion), [m.yes, m.no]) });
+    }
     const missing = this.missingSlots(c);
     const first = missing[0];
     if (first === undefined) return this.slotsDone(step, c);
@@ -416,6 +427,33 @@ export class AttentionDialog extends ComponentDialog<RequestDialogOptions> {
       return step.replaceDialog(AttentionIds.slots, c);
     }
 
+    if (c.unitChoices) {
+      const choices = c.unitChoices;
+      delete c.unitChoices;
+      const folded = normalizeUtterance(text);
+      const index = Number.parseInt(folded, 10);
+      const picked =
+        (/^\d+$/.test(folded) && index >= 1 && index <= choices.length ? choices[index - 1] : undefined) ??
+        choices.find((u) => normalizeUtterance(u.name) === folded) ??
+        this.understanding.unitAmong(text, choices);
+      if (picked) {
+        slots.unitCode = picked.code;
+        slots.unitName = picked.name;
+      } else {
+        c.tries.unit = (c.tries.unit ?? 0) + 1;
+      }
+      return step.replaceDialog(AttentionIds.slots, c);
+    }
+
+    if (c.emailSuggestion) {
+      const suggested = c.emailSuggestion;
+      delete c.emailSuggestion;
+      const yes = this.understanding.yesNo(text);
+      if (yes === true) slots.email = suggested;
+      else if (!this.absorb(c, this.understanding.identification(text, 'email'))) c.problem = m.emailInvalid;
+      return step.replaceDialog(AttentionIds.slots, c);
+    }
+
     const missing = this.missingSlots(c);
     const expect = missing[0];
     // A combined question («nombre, correo y teléfono») expects all of them in the answer.
@@ -425,7 +463,9 @@ export class AttentionDialog extends ComponentDialog<RequestDialogOptions> {
       if (fromButton) parsed.role = fromButton;
     }
     const absorbed = this.absorb(c, parsed);
-    if (parsed.invalidEmail && !slots.email) {
+    if (parsed.invalidEmail && parsed.emailSuggestion && !slots.email) {
+      c.emailSuggestion = parsed.emailSuggestion;
+    } else if (parsed.invalidEmail && !slots.email) {
       c.problem = m.emailInvalid;
       c.tries.email = (c.tries.email ?? 0) + 1;
     } else if (parsed.invalidPhone && !slots.phone) {
@@ -453,6 +493,9 @@ export class AttentionDialog extends ComponentDialog<RequestDialogOptions> {
       set('unitName', parsed.unit.name);
     } else if (parsed.unitCandidate && !slots.unitName) {
       c.unitCandidate = parsed.unitCandidate;
+      learned = true;
+    } else if (parsed.unitOptions && parsed.unitOptions.length > 1 && !slots.unitName) {
+      c.unitChoices = parsed.unitOptions.slice(0, 6);
       learned = true;
     }
     set('role', parsed.role);

@@ -46,6 +46,7 @@ export class ScriptUnderstanding implements Understanding {
     const out: ParsedSlots = {};
     if (found.unit) out.unit = { code: found.unit.code, name: found.unit.name };
     else if (found.unitCandidate) out.unitCandidate = { code: found.unitCandidate.code, name: found.unitCandidate.name };
+    else if (found.unitOptions?.length) out.unitOptions = found.unitOptions.map((u) => ({ code: u.code, name: u.name }));
     if (found.role) out.role = found.role;
     if (found.extension) out.extension = found.extension;
     if (found.noExtension) out.noExtension = true;
@@ -53,6 +54,7 @@ export class ScriptUnderstanding implements Understanding {
     if (found.email) out.email = found.email;
     if (found.phone) out.phone = found.phone;
     if (found.invalidEmail !== undefined) out.invalidEmail = true;
+    if (found.emailSuggestion !== undefined) out.emailSuggestion = found.emailSuggestion;
     if (found.invalidPhone !== undefined) out.invalidPhone = true;
     return out;
   }
@@ -85,6 +87,18 @@ export class ScriptUnderstanding implements Understanding {
   isStatusQuestion(text: string): boolean {
     const folded = foldCase(text);
     return STATUS_WORDS.test(folded) && TICKET_WORDS.test(folded);
+  }
+
+  unitAmong(text: string, options: ReadonlyArray<{ code: string; name: string }>): { code: string; name: string } | null {
+    const subset = this.options.units.filter((u) => options.some((o) => o.code === u.code));
+    if (subset.length === 0) return null;
+    // Among a few units, the words that tell them apart («Zacatenco») are enough.
+    const analysis = new UnitMatcher(subset).analyze(text);
+    const best = analysis.match ?? analysis.candidates[0];
+    if (best && !analysis.ambiguous) return { code: best.unit.code, name: best.unit.name };
+    const folded = foldCase(text).trim();
+    const hits = subset.filter((u) => folded.length >= 4 && foldCase(u.name).includes(folded));
+    return hits.length === 1 && hits[0] ? { code: hits[0].code, name: hits[0].name } : null;
   }
 
   roleLabel(role: string): string {

@@ -8,6 +8,8 @@ export interface ParsedSlots {
   unit?: { code: string; name: string };
   /** A unit that is probably meant, to confirm («¿Se refiere a …?»). */
   unitCandidate?: { code: string; name: string };
+  /** Several units equally likely («la ESIME»): ask which one. */
+  unitOptions?: Array<{ code: string; name: string }>;
   role?: string;
   extension?: string;
   noExtension?: boolean;
@@ -15,6 +17,8 @@ export interface ParsedSlots {
   email?: string;
   phone?: string;
   invalidEmail?: boolean;
+  /** The address probably meant by a mistyped one («juan@gmial.com» → «juan@gmail.com»). */
+  emailSuggestion?: string;
   invalidPhone?: boolean;
 }
 
@@ -36,6 +40,8 @@ export interface Understanding {
   ticketNumbers(text: string): string[];
   /** «¿Cómo va mi reporte?», «quiero saber el estado de mi ticket». */
   isStatusQuestion(text: string): boolean;
+  /** Which of `options` the answer names («Zacatenco», «la de Culhuacán»), or null. */
+  unitAmong(text: string, options: ReadonlyArray<{ code: string; name: string }>): { code: string; name: string } | null;
   /** The Spanish label of a role («docente», «personal administrativo»…). */
   roleLabel(role: string): string;
   /** The role for a suggested-action title («Docente» → `docente`). */

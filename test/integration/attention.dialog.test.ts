@@ -248,6 +248,23 @@ describe.each(testBackends())('attention script on %s', (backend) => {
     expect(stored?.slots.extension).toBe('52041');
   });
 
+  test('a unit shared by several schools («la ESIME») is asked «¿De cuál de ellas?»; a mistyped e-mail domain «¿Quiso decir…?»', async () => {
+    const c = conversation();
+    const esime = ['Zacatenco', 'Culhuacán', 'Azcapotzalco', 'Ticomán'].map((u) => `Escuela Superior de Ingeniería Mecánica y Eléctrica, Unidad ${u}`);
+    const replies = await c.play([
+      ['olvidé la contraseña de mi correo', [m.understood('Restablecimiento de contraseña de correo'), m.askUnitAndRole]],
+      ['soy docente de la ESIME', [m.whichUnit(esime)]],
+      ['la de Culhuacán', [m.askExtension]],
+      ['no tengo', [m.askContactAll]],
+      ['Ana Pérez Gómez, ana.perez@gmial.com, 5512345678', [m.emailDidYouMean('ana.perez@gmail.com')]],
+      ['sí', [/^Registré su reporte/, m.keepNumber, messages.anythingElse]],
+    ]);
+    const number = /CAU-2026-\d{6}/.exec(replies[5]?.[0] ?? '')?.[0] ?? '';
+    expect((await repos.tickets.findByNumber(number))?.requester).toMatchObject({ unitCode: 'ESIME-CUL', email: 'ana.perez@gmail.com' });
+    const [outcome] = await repos.attentions.byConversation(c.conversationId);
+    expect(outcome?.unitCode).toBe('ESIME-CUL');
+  });
+
   test('a caller number the channel gives is offered for confirmation, not asked', async () => {
     const c = conversation(backend === 'pglite' ? '+5215587650001' : '+5215587650002', 'sms');
     const phone = backend === 'pglite' ? '55 8765 0001' : '55 8765 0002';
