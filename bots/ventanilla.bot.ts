@@ -190,7 +190,10 @@ export class VentanillaBot extends ActivityHandler {
     dialogSet.add(this.dialog);
     const dc = await dialogSet.createContext(context);
     await dc.cancelAllDialogs();
-    const options: MainDialogOptions = { resume: 'anythingElse' };
+    const options: MainDialogOptions = {
+      resume: 'anythingElse',
+      summaries: pending.map((ticket) => messages.attention.summaryRecovered(ticket.number)),
+    };
     await dc.beginDialog(this.dialog.id, options);
     return true;
   }

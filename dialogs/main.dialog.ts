@@ -122,6 +122,28 @@ export function isRequestText(text: string | undefined): text is string {
   return words(text).length > 0 && !isSalutationOnly(text) && detectInterruption(text) === undefined;
 }
 
+// Words of a goodbye: «no, gracias, que tenga buen día» is not a new request.
+const CLOSING_WORDS: ReadonlySet<string> = new Set(
+  ('gracias muchas mil que tenga tengan buen buena buenos buenas dia dias tarde tardes noche noches hasta luego pronto ' +
+    'igualmente adios bye es todo seria eso nada mas por ahora ok de nuevo usted ustedes tambien a le lo muy amable ' +
+    'excelente perfecto listo bien si no sale va').split(' '),
+);
+
+/**
+ * A new request inside the answer to «¿Hay algo más…?»: «sí, la impresora no imprime» → «la impresora no imprime»;
+ * «Gracias. Oiga, también el teléfono falla» → «Oiga, también el teléfono falla»; «no, gracias» → undefined.
+ */
+export function newRequestIn(text: string | undefined): string | undefined {
+  const list = words(text);
+  if (list.length < 3 || list.every((word) => CLOSING_WORDS.has(word))) return undefined;
+  // Drop a leading yes/no and the courtesy words around it; what is left must say something.
+  const raw = (text ?? '').trim();
+  const rest = raw.replace(/^\s*(s[ií]|no|claro|ok|okay|bueno|pues|gracias|muchas gracias|mil gracias|por favor)\b[\s,.;:!¡]*/i, '').trim();
+  const restWords = words(rest);
+  if (restWords.length < 3 || restWords.every((word) => CLOSING_WORDS.has(word))) return undefined;
+  return isRequestText(rest) ? rest : undefined;
+}
+
 /**
  * The answer to «¿Hay algo más en que pueda ayudarle?»: `true` for «sí», «Sí, por favor», «claro»; `false` for «no»,
  * «No, gracias», «gracias», «es todo»; `undefined` when it is neither.
@@ -271,7 +293,17 @@ export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
     const result: unknown = step.result;
     const values = step.values as StepValues;
     const summaries = values.summaries ?? [];
-    if (parseYesNo(typeof result === 'string' ? result : undefined) === true) {
+    const answer = typeof result === 'string' ? result : undefined;
+    const next = newRequestIn(answer);
+    if (next !== undefined) {
+      const options: MainDialogOptions = {
+        request: next,
+        summaries,
+        ...(values.profile !== undefined ? { profile: values.profile } : {}),
+      };
+      return step.replaceDialog(MainDialogIds.requestWaterfall, options);
+    }
+    if (parseYesNo(answer) === true) {
       const options: MainDialogOptions = {
         question: 'again',
         summaries,
@@ -301,6 +333,9 @@ export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
   }
 
   private static async validateYesNo(prompt: PromptValidatorContext<string>): Promise<boolean> {
-    return prompt.recognized.succeeded && parseYesNo(prompt.recognized.value) !== undefined;
+    if (!prompt.recognized.succeeded) return prompt.attemptCount >= 3;
+    const value = prompt.recognized.value;
+    // After a few answers that are neither, the conversation ends politely instead of asking forever.
+    return parseYesNo(value) !== undefined || newRequestIn(value) !== undefined || prompt.attemptCount >= 3;
   }
 }

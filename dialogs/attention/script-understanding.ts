@@ -24,6 +24,8 @@ export interface ScriptUnderstandingOptions {
 
 // «¿Cómo va mi reporte?», «quiero saber el estado de mi ticket», «seguimiento a mi folio».
 const STATUS_WORDS = /\b(como va|como van|como vamos|estado|estatus|status|seguimiento|avance|en que va|que paso con|ya quedo|ya atendieron)\b/;
+const NO_EMAIL = /\bno (?:tengo|cuento con|uso)(?: un| ningun)? (?:correo|e-?mail|mail)\b/;
+const NO_PHONE = /\bno (?:tengo|cuento con|uso)(?: un| ningun)? (?:telefono|celular|cel|numero|tel)\b/;
 const TICKET_WORDS = /\b(reporte|ticket|tiket|folio|solicitud|caso|numero)\b/;
 
 /** {@link Understanding} on the attention-script parsers of `services/script` and the entities of `services/nlu`. */
@@ -53,9 +55,12 @@ export class ScriptUnderstanding implements Understanding {
     if (found.name) out.name = found.name;
     if (found.email) out.email = found.email;
     if (found.phone) out.phone = found.phone;
-    if (found.invalidEmail !== undefined) out.invalidEmail = true;
+    if (found.invalidEmail !== undefined) out.invalidEmail = found.invalidEmail;
     if (found.emailSuggestion !== undefined) out.emailSuggestion = found.emailSuggestion;
     if (found.invalidPhone !== undefined) out.invalidPhone = true;
+    const folded = foldCase(text);
+    if (NO_EMAIL.test(folded)) out.noEmail = true;
+    if (NO_PHONE.test(folded)) out.noPhone = true;
     return out;
   }
 

@@ -16,10 +16,14 @@ export interface ParsedSlots {
   name?: string;
   email?: string;
   phone?: string;
-  invalidEmail?: boolean;
+  /** An address as the person typed it that is not valid. */
+  invalidEmail?: string;
   /** The address probably meant by a mistyped one («juan@gmial.com» → «juan@gmail.com»). */
   emailSuggestion?: string;
   invalidPhone?: boolean;
+  /** «No tengo correo» / «no tengo teléfono». */
+  noEmail?: boolean;
+  noPhone?: boolean;
 }
 
 /**

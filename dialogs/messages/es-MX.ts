@@ -42,6 +42,11 @@ export const messages = {
   /** The attention script, routing outcomes, tickets and status lookups. */
   attention: {
     /** Unclear request: a clarifying question, then the request is routed again. */
+    /** A message without text (a photo, a sticker): the question is repeated after it. */
+    textOnly: 'Por ahora solo puedo leer mensajes de texto. Por favor, escríbame su respuesta.',
+    /** Still unclear after asking: registered for the desk to classify instead of turning the person away. */
+    unclassified:
+      'No logré identificar el servicio que necesita. Para no dejarle sin atención, registraré su solicitud con lo que me contó para que la Mesa de Ayuda la clasifique y le contacte.',
     clarify:
       'Para orientarle mejor, ¿podría contarme un poco más? Por ejemplo, qué equipo, sistema o servicio presenta el problema y qué sucede exactamente.',
     /** Ambiguous request. */
@@ -78,8 +83,8 @@ export const messages = {
     askUnitAndRole: 'Para atenderle, ¿de qué escuela, centro o unidad nos contacta, y es usted docente, personal administrativo, estudiante u otro?',
     askUnit: '¿De qué escuela, centro o unidad nos contacta?',
     unitRetry: 'Disculpe, no identifiqué la escuela, centro o unidad. ¿Me la puede escribir con su nombre o sus siglas? Por ejemplo: «ESCOM», «CECyT 9» o «Dirección de Capital Humano».',
-    unitConfirm: (name: string) => `¿Se refiere a ${name}?`,
-    whichUnit: (names: readonly string[]) => `¿De cuál de ellas?\n${names.map((n, i) => `${i + 1}. ${n}`).join('\n')}`,
+    unitConfirm: (name: string) => `¿Se refiere a «${name}»?`,
+    whichUnit: (names: readonly string[]) => `¿De cuál unidad se trata?\n${names.map((n, i) => `${i + 1}. ${n}`).join('\n')}`,
     askRole: '¿Es usted docente, personal administrativo, estudiante u otro?',
     roleRetry: 'Disculpe, no le entendí. ¿Es usted docente, personal administrativo, estudiante u otro?',
     roleOptions: ['Docente', 'Personal administrativo', 'Estudiante', 'Otro'],
@@ -88,15 +93,18 @@ export const messages = {
     noExtension: 'No tengo',
     /** Contact data for a ticket (seed 002, operación 6). */
     askContactAll:
-      'Para registrarlo necesito su nombre completo, un correo electrónico y un teléfono de contacto de 10 dígitos. Puede escribirlos en un solo mensaje.',
+      'Para registrar su solicitud necesito su nombre completo, un correo electrónico y un teléfono de contacto de 10 dígitos. Puede escribirlos en un solo mensaje.',
     askName: '¿Me indica su nombre completo, por favor?',
     nameRetry: 'Disculpe, necesito su nombre completo (nombre y apellidos), por ejemplo «Ana María López Pérez».',
     askEmail: '¿A qué correo electrónico le podemos escribir?',
+    emailRetry: 'Disculpe, no identifiqué un correo electrónico. Escríbalo completo (por ejemplo, nombre@ipn.mx) o escriba «no tengo».',
+    noEmail: 'No tengo correo',
     emailDidYouMean: (address: string) => `¿Quiso decir ${address}?`,
     emailInvalid: 'Ese correo electrónico no parece válido. ¿Me lo puede escribir de nuevo? Por ejemplo: nombre@ipn.mx',
     askPhone: '¿A qué teléfono le podemos llamar? Son 10 dígitos.',
+    phoneRetry: 'Disculpe, no identifiqué el teléfono. Escríbalo con sus 10 dígitos (por ejemplo, 55 5729 6000) o escriba «no tengo».',
+    noPhone: 'No tengo teléfono',
     phoneInvalid: 'El teléfono debe tener 10 dígitos, por ejemplo 55 5729 6000. ¿Me lo puede escribir de nuevo?',
-    noContactYet: 'Necesito al menos un correo electrónico o un teléfono para que el resolutor pueda contactarle.',
     /** Known person: confirm instead of asking. */
     knownData: (summary: string) => `Tengo estos datos suyos: ${summary}. ¿Son correctos?`,
     whatChanged: '¿Qué dato cambió? Escríbame el dato correcto (por ejemplo, su nueva extensión o su correo).',
@@ -111,6 +119,8 @@ export const messages = {
     informativeRegistered: (number: string) =>
       `Su solicitud quedó registrada bajo el concepto CAU_INFORMATIVO_04A con el número ${number}. El área correspondiente le dará seguimiento por correo electrónico o por teléfono.`,
     keepNumber: 'Le sugiero conservar el número para dar seguimiento a su solicitud.',
+    keepNumberNoContact:
+      'Como no nos dejó correo ni teléfono, el resolutor le buscará en su extensión o en su unidad. Le sugiero conservar el número para dar seguimiento a su solicitud.',
     recovered: (number: string) =>
       `Le confirmo que su solicitud quedó registrada con el número ${number}; tuvimos un problema para enviarle la respuesta anterior.`,
     /** One-line summaries for the farewell. */
@@ -119,8 +129,10 @@ export const messages = {
     summaryFirstLevel: (name: string) => `resolvimos «${name}» con los pasos de autoayuda`,
     summaryOutOfScope: 'le orientamos sobre dónde atienden su trámite',
     summaryStatus: (number: string) => `le informamos el estado del reporte ${number}`,
-    summaryNothing: 'no registramos ninguna solicitud',
+    summaryRecovered: (number: string) => `registramos su solicitud ${number}`,
+    unclassifiedService: 'solicitud por clasificar',
     /** Status lookup. */
+    noTicketNumber: 'No identifiqué un número de reporte. Cuando lo tenga a la mano, con gusto le informo su estado; tiene la forma CAU-2026-000123.',
     askTicketNumber: '¿Cuál es el número de su reporte? Tiene la forma CAU-2026-000123.',
     ticketNumberRetry: 'Disculpe, no identifiqué el número. Escríbalo como aparece en su comprobante, por ejemplo CAU-2026-000123.',
     verifyOwner: 'Por seguridad, ¿me confirma el correo electrónico o el teléfono con el que se registró el reporte?',

@@ -5,12 +5,15 @@ import { compileCues, foldWords, scanCues } from './text';
 
 type Polarity = boolean | 'unsure';
 
+/** Words that may come before the answer itself («pues sí», «bueno, no», «oiga, sí»). */
+const OPENERS: ReadonlySet<string> = new Set(['pues', 'bueno', 'este', 'mmm', 'eh', 'ah', 'oh', 'ay', 'oiga', 'mire', 'ok', 'okay', 'ya']);
+
 const YES_NO = compileCues<Polarity>([
   ['si+|sip|simon|claro(?: que si)?|por supuesto(?: que si)?|correcto|es correcto|asi es|asi mero|exacto|exactamente', true],
   ['afirmativo|de acuerdo|ok|okay|oki|va|sale|orale|andale|dale|efectivamente|eso es|aja|ajam|mjm|esta bien|yes', true],
   ['seguro|adelante|perfecto|como no|cierto|es cierto|en efecto|obvio|desde luego|confirmo|le confirmo|ese mero', true],
   ['no hay problema|no hay bronca|si claro|si por favor|si gracias|si es correcto', true],
-  ['no+|nop|nel|nones|negativo|para nada|claro que no|por supuesto que no|incorrecto|no es correcto|no es asi', false],
+  ['no+|nop|nel|nones|negativo|para nada|claro que no|por supuesto que no|seguro que no|incorrecto|no es correcto|no es asi', false],
   ['tampoco|ya no|aun no|todavia no|nunca|jamas|de ninguna manera|nada|no gracias|equivocado|esta mal|ninguno|ninguna', false],
   ['no se resolvio|no se soluciono|no se arreglo|no se pudo', false],
   ['no (?:lo )?se(?=$| (?:si|que|como|cual|nada|bien|exactamente|decirle|la verdad|todavia|aun|creo)(?![a-z]))|no estoy segur[oa]|tal vez|quizas?|a lo mejor|puede ser|mas o menos|a veces|no sabria|no recuerdo', 'unsure'],
@@ -23,8 +26,15 @@ const YES_NO = compileCues<Polarity>([
  * problema" → true).
  */
 export function parseYesNo(text: string): boolean | undefined {
-  const [first] = scanCues(foldWords(text), YES_NO);
-  return first === undefined || first.value === 'unsure' ? undefined : first.value;
+  const folded = foldWords(text);
+  const [first] = scanCues(folded, YES_NO);
+  if (first === undefined || first.value === 'unsure') return undefined;
+  // In a longer answer the yes or no opens it («sí, ya quedó»); words such as «va» or «seguro» in the middle of a
+  // sentence («se va la señal», «no estoy seguro») are not an answer.
+  const before = folded.slice(0, first.start).trim().split(/\s+/).filter((w) => w !== '');
+  const words = folded.trim().split(/\s+/).filter((w) => w !== '').length;
+  if (words > 4 && before.some((w) => !OPENERS.has(w))) return undefined;
+  return first.value;
 }
 
 // Verbs that say the thing works again (or the error is gone), and those that say it still does not.

@@ -209,6 +209,28 @@ describe(`web chat page in a real browser (database: ${defaultBackend()})`, () =
       expectCleanAndLocal(watched, running.baseUrl);
     });
 
+    it('shows the attention script\'s suggested actions as buttons, and a click answers the question', async () => {
+      const watched = await watch(context);
+      const { page } = watched;
+      await page.goto(running.baseUrl);
+      await expectTranscript(page, [greetingFor(DEFAULT_ORG)]);
+      await send(page, 'olvidé la contraseña de mi correo institucional');
+      await bubble(chat(page), messages.attention.askUnitAndRole).waitFor({ timeout: WAIT_MS });
+      await send(page, 'soy docente de la ESCOM');
+      await bubble(chat(page), messages.attention.askExtension).waitFor({ timeout: WAIT_MS });
+      // «No tengo» is offered as a button; clicking it sends it as the person's answer.
+      const noExtension = chat(page).getByRole('button', { name: messages.attention.noExtension });
+      await noExtension.click();
+      await bubble(chat(page), messages.attention.diagnosticsIntro).waitFor({ timeout: WAIT_MS });
+      expect(await trimmedTexts(chat(page).locator('.webchat__bubble--from-user .webchat__bubble__content'))).toEqual([
+        'olvidé la contraseña de mi correo institucional',
+        'soy docente de la ESCOM',
+        messages.attention.noExtension,
+      ]);
+      await expectNothingFailed(page);
+      expectCleanAndLocal(watched, running.baseUrl);
+    });
+
     it('is usable with the keyboard and labelled for assistive technology', async () => {
       const watched = await watch(context);
       const { page } = watched;

@@ -206,7 +206,7 @@ describe.each(testBackends())('attention script on %s', (backend) => {
   test('`either` → «¿falla o petición?» → a fault without diagnostics goes to impact; catalog urgency raised by «urgente»', async () => {
     const c = conversation();
     const replies = await c.play([
-      ['la impresora no imprime y es urgente', [m.understood('Impresoras'), m.askUnitAndRole]],
+      ['algo pasa con la impresora y es urgente', [m.understood('Impresoras'), m.askUnitAndRole]],
       ['personal administrativo de la ESCOM ext 52100', [m.faultOrRequest]],
       ['es una falla', [m.askImpact]],
       ['solo a mí', [m.askContactAll]],
@@ -216,6 +216,14 @@ describe.each(testBackends())('attention script on %s', (backend) => {
     const ticket = await repos.tickets.findByNumber(number);
     expect(ticket).toMatchObject({ kind: 'incident', serviceCode: 'IMPRESORA', impact: 'minor' });
     expect(['critical', 'high']).toContain(ticket?.urgency);
+  });
+
+  test('`either` is not asked when the request already says it («no imprime» is a fault)', async () => {
+    const c = conversation();
+    await c.play([
+      ['la impresora no imprime', [m.understood('Impresoras'), m.askUnitAndRole]],
+      ['personal administrativo de la ESCOM ext 52100', [m.askImpact]],
+    ]);
   });
 
   test('a returning person is asked to confirm what is on file instead of being asked again', async () => {

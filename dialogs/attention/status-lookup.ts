@@ -1,0 +1,86 @@
+import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import type { Desk, DeskTicket } from '../../services/attention/desk';
+import { STATUS_LABELS } from '../../services/tickets/ticket.service';
+import type { RequestDialogResult } from '../main.dialog';
+import { messages } from '../messages/es-MX';
+import { answerText, ask, AttentionIds, type Case, recordOutcome, say } from './case';
+import type { Understanding } from './understanding';
+
+const m = messages.attention;
+
+/**
+ * «¿Cómo va mi reporte CAU-2026-000123?»: the status, last update and resolver group, told only to the requester —
+ * the same channel identity, the conversation that registered it, or someone who gives the e-mail or phone on file.
+ * Anyone else is asked the same question and gets the same refusal whether the number exists or not.
+ */
+export class StatusLookup {
+  constructor(
+    private readonly desk: Desk,
+    private readonly understanding: Understanding,
+    private readonly result: (c: Case, summary: string | null) => RequestDialogResult,
+  ) {}
+
+  async askNumberStep(step: WaterfallStepContext<Case>): Promise<DialogTurnResult> {
+    const c = step.options;
+    if (c.ticketNumber) return step.next(c.ticketNumber);
+    const retry = (c.tries.answer ?? 0) > 0;
+    return step.prompt(AttentionIds.prompt, { prompt: ask(retry ? m.ticketNumberRetry : m.askTicketNumber) });
+  }
+
+  async numberStep(step: WaterfallStepContext<Case>): Promise<DialogTurnResult> {
+    const c = step.options;
+    const number = c.ticketNumber ?? this.understanding.ticketNumbers(answerText(step))[0];
+    if (!number) {
+      if ((c.tries.answer ?? 0) >= 1) {
+        await step.context.sendActivity(say(m.noTicketNumber));
+        return step.endDialog(this.result(c, null));
+      }
+      return step.replaceDialog(AttentionIds.status, { ...c, tries: { answer: 1 } });
+    }
+    const ticket = await this.desk.findTicket(number);
+    const conversationId = step.context.activity.conversation.id;
+    const owner =
+      ticket !== null &&
+      ((ticket.requesterId !== null && ticket.requesterId === c.profile.requesterId) || ticket.conversationId === conversationId);
+    if (ticket && owner) return this.tell(step, c, ticket);
+    return step.replaceDialog(AttentionIds.verify, { ...c, ticketNumber: number, tries: {} });
+  }
+
+  async askVerifyStep(step: WaterfallStepContext<Case>): Promise<DialogTurnResult> {
+    return step.prompt(AttentionIds.prompt, { prompt: ask(m.verifyOwner) });
+  }
+
+  async verifyStep(step: WaterfallStepContext<Case>): Promise<DialogTurnResult> {
+    const c = step.options;
+    const parsed = this.understanding.identification(answerText(step), ['email', 'phone']);
+    const ticket = c.ticketNumber ? await this.desk.findTicket(c.ticketNumber) : null;
+    const onFile = ticket?.requester ?? {};
+    const email = typeof onFile.email === 'string' ? onFile.email.toLowerCase() : undefined;
+    const phone = typeof onFile.phone === 'string' ? onFile.phone : undefined;
+    const proven =
+      ticket !== null &&
+      ((parsed.email !== undefined && email !== undefined && parsed.email.toLowerCase() === email) ||
+        (parsed.phone !== undefined && phone !== undefined && parsed.phone === phone));
+    if (ticket && proven) return this.tell(step, c, ticket);
+    await step.context.sendActivity(say(m.statusRefused));
+    return step.endDialog(this.result(c, null));
+  }
+
+  private async tell(step: WaterfallStepContext<Case>, c: Case, ticket: DeskTicket): Promise<DialogTurnResult> {
+    const updated = new Intl.DateTimeFormat('es-MX', {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone: this.desk.timeZone,
+    }).format(ticket.updatedAt);
+    const status = STATUS_LABELS[ticket.status as keyof typeof STATUS_LABELS] ?? ticket.status;
+    await step.context.sendActivity(
+      say(m.status({ number: ticket.number, service: ticket.serviceName ?? 'Sin servicio', status, updated, group: ticket.resolverGroup ?? 'Mesa de Ayuda' })),
+    );
+    await recordOutcome(this.desk, step.context, c, 'status_lookup', ticket.id);
+    return step.endDialog(this.result(c, m.summaryStatus(ticket.number)));
+  }
+}
