@@ -76,24 +76,41 @@ export abstract class InterruptibleDialog<O extends object = object> extends Com
           await innerDc.repromptDialog();
         }
         return Dialog.EndOfTurn;
-      case 'cancel':
+      case 'cancel': {
+        const carried = this.carriedOver(innerDc);
         await innerDc.cancelAllDialogs();
         await this.say(innerDc, messages.cancelled);
-        return this.beginAfterCancel(innerDc);
-      case 'menu':
+        return this.beginAfterCancel(innerDc, carried);
+      }
+      case 'menu': {
+        const carried = this.carriedOver(innerDc);
         await innerDc.cancelAllDialogs();
-        return this.beginMainMenu(innerDc);
+        return this.beginMainMenu(innerDc, carried);
+      }
     }
+  }
+
+  /**
+   * What survives a cancellation: the options the outermost active inner dialog was begun with (the subclass keeps
+   * there what the conversation has learned so far, such as the summaries for the farewell).
+   */
+  private carriedOver(innerDc: DialogContext): unknown {
+    // The stack grows at its end: index 0 is the dialog the component began first.
+    const state = innerDc.stack[0]?.state as { options?: unknown } | undefined;
+    return state?.options;
   }
 
   /** Begins the first question without taking the current message as an answer (used after «ayuda» at the start). */
   protected abstract beginFirstQuestion(innerDc: DialogContext): Promise<DialogTurnResult>;
 
-  /** Begins what follows «cancelar» once the stack is empty (the protocol's «¿Hay algo más…?»). */
-  protected abstract beginAfterCancel(innerDc: DialogContext): Promise<DialogTurnResult>;
+  /**
+   * Begins what follows «cancelar» once the stack is empty (the protocol's «¿Hay algo más…?»). `carried` is what
+   * {@link carriedOver} kept of the cancelled dialogs (undefined when nothing was active).
+   */
+  protected abstract beginAfterCancel(innerDc: DialogContext, carried?: unknown): Promise<DialogTurnResult>;
 
   /** Shows the main menu once the stack is empty and waits for the user's choice. */
-  protected abstract beginMainMenu(innerDc: DialogContext): Promise<DialogTurnResult>;
+  protected abstract beginMainMenu(innerDc: DialogContext, carried?: unknown): Promise<DialogTurnResult>;
 
   private async say(innerDc: DialogContext, text: string): Promise<void> {
     await innerDc.context.sendActivity(MessageFactory.text(text, text, InputHints.IgnoringInput));

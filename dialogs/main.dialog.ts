@@ -163,6 +163,16 @@ export function parseYesNo(text: string | undefined): boolean | undefined {
   return undefined;
 }
 
+/** What a cancellation keeps of the main dialog's options: the summaries so far and what is known of the person. */
+function keptOptions(carried: unknown): MainDialogOptions {
+  if (typeof carried !== 'object' || carried === null) return {};
+  const { summaries, profile } = carried as MainDialogOptions;
+  return {
+    ...(Array.isArray(summaries) ? { summaries } : {}),
+    ...(profile !== undefined ? { profile } : {}),
+  };
+}
+
 /** What the «¿Hay algo más…?» step keeps for the farewell step. */
 interface StepValues {
   summaries?: string[];
@@ -235,12 +245,12 @@ export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
     return innerDc.beginDialog(MainDialogIds.requestWaterfall, options);
   }
 
-  protected override beginAfterCancel(innerDc: DialogContext): Promise<DialogTurnResult> {
-    return innerDc.beginDialog(MainDialogIds.anythingElseWaterfall);
+  protected override beginAfterCancel(innerDc: DialogContext, carried?: unknown): Promise<DialogTurnResult> {
+    return innerDc.beginDialog(MainDialogIds.anythingElseWaterfall, keptOptions(carried));
   }
 
-  protected override beginMainMenu(innerDc: DialogContext): Promise<DialogTurnResult> {
-    const options: MainDialogOptions = { question: 'menu' };
+  protected override beginMainMenu(innerDc: DialogContext, carried?: unknown): Promise<DialogTurnResult> {
+    const options: MainDialogOptions = { ...keptOptions(carried), question: 'menu' };
     return innerDc.beginDialog(MainDialogIds.requestWaterfall, options);
   }
 

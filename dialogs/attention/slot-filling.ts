@@ -10,6 +10,18 @@ const ROLES_WITH_EXTENSION = new Set(['docente', 'administrativo']);
 /** What a slot holds when the person never gave it: the ticket says so, the person's record stays empty. */
 const NOT_GIVEN = 'Sin especificar';
 
+/** «ana.lopez@ipn.mx» → «a•••@ipn.mx». */
+function maskEmail(email: string): string {
+  const at = email.indexOf('@');
+  return at <= 0 ? '•••' : `${email[0]}•••${email.slice(at)}`;
+}
+
+/**
+ * Channels where the sender's identity is only claimed (an e-mail From, a caller id): data on file is shown
+ * partly hidden there, since whoever writes might not be its owner.
+ */
+const CLAIMED_IDENTITY_CHANNELS = new Set(['email', 'voice', 'sms', 'whatsapp', 'twilio-voice']);
+
 /** A copy of the case that the answer step may change freely. */
 function editable(c: Case): Case {
   return { ...c, profile: { ...c.profile, slots: { ...c.profile.slots }, unsure: [...(c.profile.unsure ?? [])] }, tries: { ...c.tries } };
@@ -59,7 +71,8 @@ export class SlotFilling {
     const prompt = (text: string, buttons: readonly string[] = []) => step.prompt(AttentionIds.prompt, { prompt: ask(text, buttons) });
     if (c.profile.unconfirmed && this.summary(c.profile.slots) !== '') {
       if (c.awaiting === 'changed') return prompt(m.whatChanged);
-      return prompt(m.knownData(this.summary(c.profile.slots)), [m.yes, m.no]);
+      const masked = CLAIMED_IDENTITY_CHANNELS.has(step.context.activity.channelId);
+      return prompt(m.knownData(this.summary(c.profile.slots, masked)), [m.yes, m.no]);
     }
     if (c.unitCandidate) return prompt(m.unitConfirm(c.unitCandidate.name), [m.yes, m.no]);
     if (c.unitChoices) {
@@ -288,15 +301,18 @@ export class SlotFilling {
     return step.replaceDialog(next, { ...rest, tries: {} });
   }
 
-  /** «Ana López Pérez, docente, Escuela Superior de Cómputo, extensión 52040, ana@ipn.mx, teléfono 55 1234 5678». */
-  summary(slots: PersonSlots): string {
+  /**
+   * «Ana López Pérez, docente, Escuela Superior de Cómputo, extensión 52040, ana@ipn.mx, teléfono 55 1234 5678».
+   * With `masked`, e-mail and phone are partly hidden («a•••@ipn.mx», «teléfono terminado en 5678»).
+   */
+  summary(slots: PersonSlots, masked = false): string {
     const parts: string[] = [];
     if (slots.name) parts.push(slots.name);
     if (slots.role) parts.push(this.understanding.roleLabel(slots.role));
     if (slots.unitName) parts.push(slots.unitName);
     if (slots.extension) parts.push(`extensión ${slots.extension}`);
-    if (slots.email) parts.push(slots.email);
-    if (slots.phone) parts.push(`teléfono ${formatPhone(slots.phone)}`);
+    if (slots.email) parts.push(masked ? maskEmail(slots.email) : slots.email);
+    if (slots.phone) parts.push(masked ? `teléfono terminado en ${slots.phone.slice(-4)}` : `teléfono ${formatPhone(slots.phone)}`);
     return parts.join(', ');
   }
 }

@@ -1,5 +1,6 @@
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Desk, DeskTicket } from '../../services/attention/desk';
+import { RateLimiter } from '../../services/http/rate-limiter';
 import { STATUS_LABELS } from '../../services/tickets/ticket.service';
 import type { RequestDialogResult } from '../main.dialog';
 import { messages } from '../messages/es-MX';
@@ -14,6 +15,9 @@ const m = messages.attention;
  * Anyone else is asked the same question and gets the same refusal whether the number exists or not.
  */
 export class StatusLookup {
+  /** Proofs tried per ticket number (5 at once, then one every 10 minutes), so a number cannot be guessed at. */
+  private readonly proofs = new RateLimiter(0.1, 5);
+
   constructor(
     private readonly desk: Desk,
     private readonly understanding: Understanding,
@@ -53,7 +57,9 @@ export class StatusLookup {
   async verifyStep(step: WaterfallStepContext<Case>): Promise<DialogTurnResult> {
     const c = step.options;
     const parsed = this.understanding.identification(answerText(step), ['email', 'phone']);
-    const ticket = c.ticketNumber ? await this.desk.findTicket(c.ticketNumber) : null;
+    // Over the limit, even a right answer gets the same refusal: nothing tells the guesser they were close.
+    const allowed = this.proofs.take((c.ticketNumber ?? '').toUpperCase()) === 0;
+    const ticket = c.ticketNumber && allowed ? await this.desk.findTicket(c.ticketNumber) : null;
     const onFile = ticket?.requester ?? {};
     const email = typeof onFile.email === 'string' ? onFile.email.toLowerCase() : undefined;
     const phone = typeof onFile.phone === 'string' ? onFile.phone : undefined;

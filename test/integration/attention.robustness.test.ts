@@ -29,9 +29,9 @@ describe('attention script with people who do not answer what is asked', () => {
   }, 60_000);
   afterAll(() => t.dispose());
 
-  function conversation() {
+  function conversation(requestDialog = fixture.dialog()) {
     const id = `robust-${++n}`;
-    const dialog = new MainDialog({ requestDialog: fixture.dialog(), settings: { botName: 'Ventanilla', timeZone: MX }, clock: { now: () => NOW } });
+    const dialog = new MainDialog({ requestDialog, settings: { botName: 'Ventanilla', timeZone: MX }, clock: { now: () => NOW } });
     const client = new DialogTestClient('webchat', dialog);
     const adapter = (client as unknown as { _testAdapter: TestAdapter })._testAdapter;
     adapter.conversation.conversation = { id, isGroup: false, conversationType: 'personal', name: id };
@@ -118,5 +118,38 @@ describe('attention script with people who do not answer what is asked', () => {
     const c = conversation();
     const said = await c.send('Soy docente de la ESCOM, extensión 52030, y olvidé la contraseña de mi correo');
     expect(said).toEqual([m.understood('Restablecimiento de contraseña de correo'), m.askContactAll]);
+  });
+
+  test('guessing the proof of a ticket is limited: after five tries even the right answer is refused', async () => {
+    const shared = fixture.dialog();
+    const request = {
+      kind: 'request' as const,
+      serviceCode: 'CORREO-CONTRASENA',
+      serviceName: 'Restablecimiento de contraseña de correo',
+      resolverGroup: 'Mesa de ayuda',
+      requesterId: null,
+      requester: { name: 'Marta Ruiz Díaz', email: 'marta.ruiz@ipn.mx', phone: '5511112222' },
+      channel: 'webchat',
+      conversationId: 'elsewhere',
+      description: 'olvidé mi contraseña',
+      diagnostics: [],
+      urgency: 'medium' as const,
+      impact: 'minor' as const,
+      idempotencyKey: 'robust-proof-ticket',
+    };
+    const { ticket } = await fixture.desk.registerTicket(request);
+    for (let i = 0; i < 5; i++) {
+      const guesser = conversation(shared);
+      expect(await guesser.send(`estado del reporte ${ticket.number}`)).toEqual([m.verifyOwner]);
+      expect(await guesser.send(`persona${i}@ipn.mx`)).toEqual([m.statusRefused, messages.anythingElse]);
+    }
+    const late = conversation(shared);
+    await late.send(`estado del reporte ${ticket.number}`);
+    expect(await late.send('marta.ruiz@ipn.mx')).toEqual([m.statusRefused, messages.anythingElse]);
+    // Another ticket of hers is not affected.
+    const second = await fixture.desk.registerTicket({ ...request, idempotencyKey: 'robust-proof-ticket-2' });
+    const other = conversation(shared);
+    await other.send(`estado del reporte ${second.ticket.number}`);
+    expect((await other.send('marta.ruiz@ipn.mx'))[0]).toMatch(new RegExp(`^Su reporte ${second.ticket.number} `));
   });
 });
