@@ -126,7 +126,7 @@ export function isRequestText(text: string | undefined): text is string {
 const CLOSING_WORDS: ReadonlySet<string> = new Set(
   ('gracias muchas mil que tenga tengan buen buena buenos buenas dia dias tarde tardes noche noches hasta luego pronto ' +
     'igualmente adios bye es todo seria eso nada mas por ahora ok de nuevo usted ustedes tambien a le lo muy amable ' +
-    'excelente perfecto listo bien si no sale va').split(' '),
+    'excelente perfecto listo bien si no sale va favor porfa claro').split(' '),
 );
 
 /**
@@ -138,7 +138,7 @@ export function newRequestIn(text: string | undefined): string | undefined {
   if (list.length < 3 || list.every((word) => CLOSING_WORDS.has(word))) return undefined;
   // Drop a leading yes/no and the courtesy words around it; what is left must say something.
   const raw = (text ?? '').trim();
-  const rest = raw.replace(/^\s*(s[ií]|no|claro|ok|okay|bueno|pues|gracias|muchas gracias|mil gracias|por favor)\b[\s,.;:!¡]*/i, '').trim();
+  const rest = raw.replace(/^\s*(?:s[ií]|no|claro|ok|okay|bueno|pues|gracias|muchas gracias|mil gracias|por favor)(?=[\s,.;:!¡?¿]|$)[\s,.;:!¡]*/iu, '').trim();
   const restWords = words(rest);
   if (restWords.length < 3 || restWords.every((word) => CLOSING_WORDS.has(word))) return undefined;
   return isRequestText(rest) ? rest : undefined;

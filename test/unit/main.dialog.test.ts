@@ -1,6 +1,6 @@
 import { DialogTestClient } from 'botbuilder-testing';
 import { detectInterruption, normalizeUtterance } from '../../dialogs/interruptible.dialog';
-import { isRequestText, isSalutationOnly, MainDialog, MainDialogOptions, parseYesNo } from '../../dialogs/main.dialog';
+import { isRequestText, isSalutationOnly, MainDialog, MainDialogOptions, newRequestIn, parseYesNo } from '../../dialogs/main.dialog';
 import { farewell, messages } from '../../dialogs/messages/es-MX';
 import { FIXED_REPLY, RecordingRequestDialog } from '../support/recording-request-dialog';
 
@@ -243,5 +243,19 @@ describe('utterance helpers', () => {
     expect(isRequestText('hola')).toBe(false);
     expect(isRequestText('menú')).toBe(false);
     expect(normalizeUtterance('  ¿Señal   WiFi?  ')).toBe('senal wifi');
+  });
+});
+
+describe('newRequestIn (a new request in the answer to «¿Hay algo más…?»)', () => {
+  test.each([
+    ['Sí, por favor', undefined],
+    ['sí', undefined],
+    ['no, gracias, que tenga buen día', undefined],
+    ['Muchas gracias, es todo por ahora', undefined],
+    ['sí, la impresora no imprime', 'la impresora no imprime'],
+    ['Gracias. Oiga, también el teléfono falla', 'Oiga, también el teléfono falla'],
+    ['también se me olvidó la contraseña del correo', 'también se me olvidó la contraseña del correo'],
+  ])('%s → %s', (text, expected) => {
+    expect(newRequestIn(text)).toBe(expected);
   });
 });
