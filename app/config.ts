@@ -122,7 +122,7 @@ const envSchema = z.object({
     }
   }),
   NOTIFY_REQUESTER: boolString(true),
-  TICKET_WEBHOOK_URL: optionalUrl,
+  TICKET_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'debe ser una URL http:// o https://' }).optional()),
   TICKET_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'debe tener al menos 16 caracteres').optional()),
   OUTBOX_POLL_MS: intString(5000, 100, 600_000),
   OUTBOX_MAX_ATTEMPTS: intString(12, 1, 100),

@@ -118,9 +118,15 @@ export async function textOrExplain(prompt: PromptValidatorContext<string>): Pro
   return false;
 }
 
+/**
+ * Channels where the sender's identity is only claimed (an e-mail From, a caller id): data on file is shown
+ * partly hidden there, and their identities are stored as unverified.
+ */
+export const CLAIMED_IDENTITY_CHANNELS: ReadonlySet<string> = new Set(['email', 'voice', 'sms', 'whatsapp', 'twilio-voice']);
+
 export function identityOf(context: TurnContext): PersonIdentity | null {
   const { channelId, from } = context.activity;
-  return channelId && from?.id ? { kind: channelId, value: from.id } : null;
+  return channelId && from?.id ? { kind: channelId, value: from.id, verified: !CLAIMED_IDENTITY_CHANNELS.has(channelId) } : null;
 }
 
 /** The idempotency key of what this turn records: channel, conversation and inbound activity id. */

@@ -2,7 +2,7 @@ import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs'
 import type { Desk, PersonSlots } from '../../services/attention/desk';
 import { normalizeUtterance } from '../interruptible.dialog';
 import { messages } from '../messages/es-MX';
-import { answerText, ask, AttentionIds, type Case, formatPhone, identityOf, MAX_TRIES, say } from './case';
+import { answerText, ask, AttentionIds, type Case, CLAIMED_IDENTITY_CHANNELS, formatPhone, identityOf, MAX_TRIES, say } from './case';
 import type { ParsedSlots, SlotName, Understanding } from './understanding';
 
 const m = messages.attention;
@@ -15,12 +15,6 @@ function maskEmail(email: string): string {
   const at = email.indexOf('@');
   return at <= 0 ? '•••' : `${email[0]}•••${email.slice(at)}`;
 }
-
-/**
- * Channels where the sender's identity is only claimed (an e-mail From, a caller id): data on file is shown
- * partly hidden there, since whoever writes might not be its owner.
- */
-const CLAIMED_IDENTITY_CHANNELS = new Set(['email', 'voice', 'sms', 'whatsapp', 'twilio-voice']);
 
 /** A copy of the case that the answer step may change freely. */
 function editable(c: Case): Case {

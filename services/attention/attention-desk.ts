@@ -42,9 +42,12 @@ function toTicket(row: TicketRow): DeskTicket {
   };
 }
 
+/** What is stored of a person. */
+const PERSON_KEYS = ['name', 'unitCode', 'unitName', 'role', 'extension', 'email', 'phone'] as const;
+
 function toPerson(row: RequesterRow): KnownPerson {
   const slots: PersonSlots = {};
-  for (const key of ['name', 'unitCode', 'unitName', 'role', 'extension', 'email', 'phone'] as const) {
+  for (const key of PERSON_KEYS) {
     if (row[key] !== null) slots[key] = row[key];
   }
   return { id: row.id, slots };
@@ -78,10 +81,10 @@ export class AttentionDesk implements Desk {
 
   async savePerson(identity: PersonIdentity, slots: PersonSlots): Promise<string> {
     const fields: Record<string, string | null> = {};
-    for (const key of ['name', 'unitCode', 'unitName', 'role', 'extension', 'email', 'phone'] as const) {
+    for (const key of PERSON_KEYS) {
       if (slots[key] !== undefined) fields[key] = slots[key] ?? null;
     }
-    const row = await this.deps.requesters.save(identity, fields, true, this.deps.clock.now());
+    const row = await this.deps.requesters.save({ kind: identity.kind, value: identity.value }, fields, identity.verified ?? false, this.deps.clock.now());
     return row.id;
   }
 

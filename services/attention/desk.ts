@@ -5,6 +5,8 @@ import type { RouteDecision } from '../nlu/router';
 export interface PersonIdentity {
   kind: string;
   value: string;
+  /** The channel proves it (a server-assigned chat user, an authenticated portal user), rather than the sender claiming it. */
+  verified?: boolean;
 }
 
 /** What the attention script knows about the person; absent = unknown. */

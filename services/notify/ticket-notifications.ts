@@ -36,7 +36,8 @@ export function ticketNotifications(ticket: TicketRow, settings: TicketNotificat
   if (settings.email && settings.requester && view.requester.email) {
     out.push({ kind: 'email', dedupeKey: `ticket:${ticket.id}:requester`, payload: toPayload(requesterEmail(view, settings)) });
   }
-  const groupMailbox = (ticket.resolverGroup ? settings.groupEmails[ticket.resolverGroup] : undefined) ?? settings.groupEmails['*'];
+  const mailboxOf = (group: string) => (Object.hasOwn(settings.groupEmails, group) ? settings.groupEmails[group] : undefined);
+  const groupMailbox = (ticket.resolverGroup ? mailboxOf(ticket.resolverGroup) : undefined) ?? mailboxOf('*');
   if (settings.email && groupMailbox) {
     out.push({ kind: 'email', dedupeKey: `ticket:${ticket.id}:group`, payload: toPayload(groupEmail(view, groupMailbox)) });
   }
@@ -82,8 +83,9 @@ interface TicketView {
 
 function ticketView(ticket: TicketRow, settings: TicketNotificationSettings): TicketView {
   const r = ticket.requester;
-  const unitCode = str(r.unit);
-  const unitName = str(r.unitName);
+  // As the attention desk writes it: `unit` is the unit's name, `unitCode` its code.
+  const unitCode = str(r.unitCode);
+  const unitName = str(r.unit);
   const email = str(r.email);
   return {
     ticket,
@@ -109,12 +111,11 @@ function ticketView(ticket: TicketRow, settings: TicketNotificationSettings): Ti
 function requesterEmail(v: TicketView, settings: TicketNotificationSettings): EmailPayload {
   const { ticket } = v;
   const L = T.labels;
-  const summary = oneLine(ticket.description, 160);
+  // What the person typed is not echoed to the address they typed: the mail must not carry a visitor's text to anyone.
   const rows: [string, string][] = [
     [L.number, ticket.number],
     [L.service, v.service],
     [L.resolverGroup, v.group],
-    [L.description, summary],
     [L.createdAt, v.createdAt],
   ];
   const paragraphs = [

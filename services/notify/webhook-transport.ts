@@ -58,9 +58,9 @@ export interface WebhookTransportOptions {
 }
 
 /**
- * POSTs `webhook` outbox messages: the body is exactly `payload.body` as JSON, signed with HMAC-SHA256
- * over `"<timestamp>.<body>"`. Headers: `X-Ventanilla-Event`, `X-Ventanilla-Delivery` (the outbox id,
- * the same on every retry, for receivers to drop repeats), `X-Ventanilla-Timestamp` (Unix seconds) and
+ * POSTs `webhook` outbox messages: the body is `payload.body` as JSON with `delivery` (the outbox id, the same on
+ * every retry, for receivers to drop repeats) added, signed with HMAC-SHA256 over `"<timestamp>.<body>"`. Headers:
+ * `X-Ventanilla-Event`, `X-Ventanilla-Delivery` (the same id), `X-Ventanilla-Timestamp` (Unix seconds) and
  * `X-Ventanilla-Signature`. A non-2xx answer, a redirect, a timeout or a network error rejects (retried).
  */
 export class WebhookTransport implements Transport {
@@ -81,7 +81,10 @@ export class WebhookTransport implements Transport {
       throw new PermanentDeliveryError(`WebhookTransport.send(): invalid webhook payload in outbox message ${message.id}`);
     }
     const { url, event, body } = parsed.data;
-    const raw = JSON.stringify(body);
+    // The delivery id goes inside the signed body too: receivers drop repeats by it, so it must not be forgeable
+    // by replaying a captured request with another X-Ventanilla-Delivery header.
+    const delivery = String(message.id);
+    const raw = JSON.stringify(body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...body, delivery } : body);
     const timestamp = String(Math.floor(this.clock.now().getTime() / 1000));
     const response = await this.fetchFn(url, {
       method: 'POST',
@@ -89,7 +92,7 @@ export class WebhookTransport implements Transport {
         'Content-Type': 'application/json',
         'User-Agent': 'Ventanilla-Webhook/1',
         'X-Ventanilla-Event': event,
-        'X-Ventanilla-Delivery': String(message.id),
+        'X-Ventanilla-Delivery': delivery,
         'X-Ventanilla-Timestamp': timestamp,
         'X-Ventanilla-Signature': signWebhook(this.options.secret, timestamp, raw),
       },

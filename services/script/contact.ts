@@ -142,7 +142,14 @@ const TLD_TYPOS: Record<string, string> = { con: 'com', cmo: 'com', ocm: 'com', 
 
 /** Checks one address: syntax, a dotted domain with a valid top-level domain, and common-domain typos. */
 export function validateEmail(address: string): SlotResult {
-  const value = foldCase(address.trim()).replace(/\.+$/, '');
+  const value = address.trim().toLowerCase().replace(/\.+$/, '');
+  // «josé.núñez@ipn.mx» is not a deliverable address; the one without accents is probably meant, but it may belong
+  // to someone else, so it is offered («¿Quiso decir…?»), never taken silently.
+  const folded = foldCase(value);
+  if (folded !== value) {
+    const plain = validateEmail(folded);
+    return plain.status === 'found' ? { status: 'invalid', raw: address, reason: 'typo', suggestion: plain.value } : plain;
+  }
   const at = value.lastIndexOf('@');
   const local = value.slice(0, at);
   const domain = value.slice(at + 1);

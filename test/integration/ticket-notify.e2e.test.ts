@@ -74,7 +74,11 @@ describe('ticket notifications from a conversation (real SMTP server, signed web
       const hook = hooks[0] as { headers: http.IncomingHttpHeaders; body: string };
       expect(verifyWebhookSignature(WEBHOOK_SECRET, String(hook.headers['x-ventanilla-timestamp']), hook.body, String(hook.headers['x-ventanilla-signature']))).toBe(true);
       expect(verifyWebhookSignature('otro-secreto-0123456789', String(hook.headers['x-ventanilla-timestamp']), hook.body, String(hook.headers['x-ventanilla-signature']))).toBe(false);
-      expect(JSON.parse(hook.body)).toMatchObject({ event: 'ticket.created', ticket: { number, kind: 'request', serviceCode: 'RED-ACTIVACION-NODO' } });
+      expect(JSON.parse(hook.body)).toMatchObject({
+        event: 'ticket.created',
+        delivery: String(hook.headers['x-ventanilla-delivery']),
+        ticket: { number, kind: 'request', serviceCode: 'RED-ACTIVACION-NODO' },
+      });
       // The delivery is recorded right after the receiver answers.
       let stats = await running.app.repositories.outbox.stats();
       for (let i = 0; i < 200 && stats.pending > 0; i++) {

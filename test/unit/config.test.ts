@@ -52,4 +52,30 @@ describe('loadConfig', () => {
     expect(loadConfig({ BUSINESS_HOURS: 'lun-vie 08:00-18:00; sab 09:00-13:00' }).businessHours).toBeDefined();
     expect(() => loadConfig({ BUSINESS_HOURS: 'siempre' })).toThrow(/BUSINESS_HOURS/);
   });
+
+  it('validates the ticket settings: prefix, priority matrix, group mailboxes and the webhook', () => {
+    const config = loadConfig({
+      TICKET_PREFIX: 'MESA',
+      TICKET_PRIORITY_MATRIX: 'P1 P1 P1 P1; P2 P2 P2 P2; P3 P3 P3 P3; P4 P4 P4 P5',
+      RESOLVER_GROUP_EMAILS: 'Redes=redes@ipn.mx; *=Mesa@IPN.mx',
+      TICKET_WEBHOOK_URL: 'https://sai.ipn.mx/ventanilla',
+      TICKET_WEBHOOK_SECRET: '0123456789abcdef',
+    });
+    expect(config.tickets.prefix).toBe('MESA');
+    expect(config.tickets.matrix.low.minor).toBe('P5');
+    expect(config.notify.groupEmails).toEqual({ Redes: 'redes@ipn.mx', '*': 'mesa@ipn.mx' });
+    expect(config.notify.webhook).toEqual({ url: 'https://sai.ipn.mx/ventanilla', secret: '0123456789abcdef' });
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+    };
+    expect(problems({ TICKET_PREFIX: 'cau-1' })[0]).toMatch(/^TICKET_PREFIX: /);
+    expect(problems({ RESOLVER_GROUP_EMAILS: 'Redes=no-es-correo' })[0]).toMatch(/^RESOLVER_GROUP_EMAILS: /);
+    expect(problems({ TICKET_WEBHOOK_URL: 'ftp://sai.ipn.mx/x', TICKET_WEBHOOK_SECRET: '0123456789abcdef' })[0]).toMatch(/^TICKET_WEBHOOK_URL: /);
+    expect(problems({ TICKET_WEBHOOK_URL: 'https://sai.ipn.mx/x' })).toEqual([expect.stringMatching(/^TICKET_WEBHOOK_SECRET: falta/)]);
+  });
 });

@@ -288,3 +288,10 @@ describe('parseYesNo / parseResolved', () => {
     expect(parseResolved(text)).toBe(value);
   });
 });
+
+describe('accented e-mail addresses', () => {
+  it('are offered without accents («¿Quiso decir…?»), never rewritten silently', () => {
+    expect(validateEmail('José.Núñez@ipn.mx')).toEqual({ status: 'invalid', raw: 'José.Núñez@ipn.mx', reason: 'typo', suggestion: 'jose.nunez@ipn.mx' });
+    expect(validateEmail('Jose.Nunez@IPN.mx')).toEqual({ status: 'found', value: 'jose.nunez@ipn.mx' });
+  });
+});

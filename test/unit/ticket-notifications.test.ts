@@ -10,7 +10,7 @@ function ticket(over: Partial<TicketRow> = {}): TicketRow {
     serviceCode: 'WIFI-SENAL',
     serviceName: 'Falla de señal Wi-Fi',
     resolverGroup: 'Redes y telecomunicaciones',
-    requester: { name: 'Ana López', email: 'ana@ipn.mx', phone: '5557296000', role: 'docente', unit: 'ESCOM', unitName: 'Escuela Superior de Cómputo', extension: '52000' },
+    requester: { name: 'Ana López', email: 'ana@ipn.mx', phone: '5557296000', role: 'docente', unit: 'Escuela Superior de Cómputo', unitCode: 'ESCOM', extension: '52000' },
     channel: 'webchat',
     conversationId: 'conv-1',
     description: 'No hay señal de Wi-Fi en el edificio 2.\nDesde ayer en la mañana.',
@@ -46,7 +46,7 @@ interface Mail {
 const mail = (payload: Record<string, unknown>) => payload as unknown as Mail;
 
 describe('ticketNotifications', () => {
-  it('acknowledges to the requester: number, service, group, one-line summary and that a resolver will call or write', () => {
+  it('acknowledges to the requester: number, service, group and that a resolver will call or write — never their own text', () => {
     const [toRequester] = ticketNotifications(ticket(), settings());
     expect(toRequester).toMatchObject({ kind: 'email', dedupeKey: 'ticket:6f1c2a8e-0d1b-4c59-9d5e-2b7a4d3c1f00:requester' });
     const m = mail(toRequester!.payload);
@@ -56,7 +56,9 @@ describe('ticketNotifications', () => {
     expect(m.text).toContain('Su reporte fue registrado con el número CAU-2026-000123.');
     expect(m.text).toContain('Servicio: Falla de señal Wi-Fi');
     expect(m.text).toContain('Grupo resolutor: Redes y telecomunicaciones');
-    expect(m.text).toContain('Descripción: No hay señal de Wi-Fi en el edificio 2. Desde ayer en la mañana.');
+    // The address is whatever the visitor typed: their text is not relayed to it.
+    expect(m.text).not.toContain('No hay señal de Wi-Fi en el edificio 2');
+    expect(m.html).not.toContain('No hay señal de Wi-Fi en el edificio 2');
     expect(m.text).toContain('Fecha de registro: 20 de noviembre de 2026');
     expect(m.text).toContain('Un resolutor se pondrá en contacto con usted por correo electrónico o por teléfono');
     expect(m.text).not.toContain('CAU_INFORMATIVO_04A');
@@ -174,5 +176,11 @@ describe('ticketNotifications', () => {
     expect(group.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;');
     expect(group.html).toContain('&lt;a href=&quot;javascript:alert(&#39;n&#39;)&quot;&gt;Ana&lt;/a&gt;');
     expect(group.subject).toBe('Nuevo ticket CAU-2026-000123 (Incidente, P2): Wi-Fi <b> Bcc: todos@ipn.mx');
+  });
+
+  it('a group named like an object property («constructor») still goes to the fallback mailbox', () => {
+    const messages = ticketNotifications(ticket({ resolverGroup: 'constructor' }), settings());
+    const toGroup = messages.find((x) => x.dedupeKey?.endsWith(':group'));
+    expect(mail(toGroup!.payload).to).toEqual(['mesa@ipn.mx']);
   });
 });
