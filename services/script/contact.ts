@@ -65,7 +65,7 @@ function isNone(text: string, slot: keyof typeof NONE_CUES, asked: boolean): boo
 function digitRuns(text: string): string[] {
   const prepared = spokenNumbersToDigits(text, 'es')
     .replace(/\S*@\S*/g, ' ') // addresses
-    .replace(/\b[A-Za-z]{2,6}[\s-]*20\d\d[\s-]*\d{1,6}\b/g, ' '); // ticket numbers
+    .replace(/\b[A-Za-z][A-Za-z0-9]{0,9}[\s-]*20\d\d[\s-]*\d{1,6}\b/g, ' '); // ticket numbers (any TICKET_PREFIX)
   return [...prepared.matchAll(/\+?\(?\d[\d\s().-]*\d|\d/g)].map((m) => m[0].replace(/\D/g, ''));
 }
 
