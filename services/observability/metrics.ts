@@ -82,34 +82,30 @@ export class Metrics {
         this.set(source());
       },
     });
-    const outbox = () => this.outboxSource?.();
-    this.outboxPending = new Gauge({
-      name: 'ventanilla_outbox_pending',
-      help: 'Outbox messages (mail, webhooks) waiting for delivery',
-      registers: [this.registry],
-      async collect() {
-        const figures = await outbox();
-        if (figures) this.set(figures.pending);
-      },
-    });
-    this.outboxDead = new Gauge({
-      name: 'ventanilla_outbox_dead',
-      help: 'Outbox messages given up after the maximum attempts',
-      registers: [this.registry],
-      async collect() {
-        const figures = await outbox();
-        if (figures) this.set(figures.dead);
-      },
-    });
-    this.outboxOldestSeconds = new Gauge({
-      name: 'ventanilla_outbox_oldest_pending_seconds',
-      help: 'Age of the oldest pending outbox message (delivery lag)',
-      registers: [this.registry],
-      async collect() {
-        const figures = await outbox();
-        if (figures) this.set(figures.oldestPendingSeconds);
-      },
-    });
+    // The three outbox gauges are collected together on a scrape: they share one query.
+    let shared: { at: number; figures: Promise<OutboxFigures | undefined> } | undefined;
+    const outbox = (): Promise<OutboxFigures | undefined> => {
+      const now = Date.now();
+      if (!shared || now - shared.at > 1000) shared = { at: now, figures: Promise.resolve(this.outboxSource?.()) };
+      return shared.figures;
+    };
+    const outboxGauge = (name: string, help: string, pick: (figures: OutboxFigures) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        async collect() {
+          const figures = await outbox();
+          if (figures) this.set(pick(figures));
+        },
+      });
+    this.outboxPending = outboxGauge('ventanilla_outbox_pending', 'Outbox messages (mail, webhooks) waiting for delivery', (f) => f.pending);
+    this.outboxDead = outboxGauge('ventanilla_outbox_dead', 'Outbox messages given up after the maximum attempts', (f) => f.dead);
+    this.outboxOldestSeconds = outboxGauge(
+      'ventanilla_outbox_oldest_pending_seconds',
+      'Age of the oldest pending outbox message (delivery lag)',
+      (f) => f.oldestPendingSeconds,
+    );
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'ventanilla_' });
   }
 
