@@ -32,6 +32,13 @@ export {
 } from './repositories/ticket.repository';
 export { RequesterRepository, type IdentityKey, type RequesterFields, type RequesterRow } from './repositories/requester.repository';
 export { AttentionRepository, type AttentionRow, type NewAttention } from './repositories/attention.repository';
+export {
+  HandoffRepository,
+  type AgentPresenceRow,
+  type AgentStatus,
+  type HandoffRow,
+  type NewHandoff,
+} from './repositories/handoff.repository';
 export { insertOutboxMessages, type NewOutboxMessage, type OutboxRow } from './repositories/outbox.repository';
 export {
   OutboxRepository,
@@ -50,6 +57,7 @@ import { TicketRepository } from './repositories/ticket.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
 import { RequesterRepository } from './repositories/requester.repository';
 import { AttentionRepository } from './repositories/attention.repository';
+import { HandoffRepository } from './repositories/handoff.repository';
 import { BotStateRepository } from './repositories/bot-state.repository';
 import { ConversationRepository } from './repositories/conversation.repository';
 import { SettingsRepository } from './repositories/settings.repository';
@@ -68,6 +76,7 @@ export interface Repositories {
   outbox: OutboxRepository;
   requesters: RequesterRepository;
   attentions: AttentionRepository;
+  handoffs: HandoffRepository;
 }
 
 export function createRepositories(database: Database): Repositories {
@@ -84,5 +93,6 @@ export function createRepositories(database: Database): Repositories {
     outbox: new OutboxRepository(db),
     requesters: new RequesterRepository(db),
     attentions: new AttentionRepository(db),
+    handoffs: new HandoffRepository(db),
   };
 }

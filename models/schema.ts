@@ -337,3 +337,62 @@ export const outbox = pgTable(
     check('outbox_status_ck', sql`${t.status} in ('pending', 'sent', 'dead')`),
   ],
 );
+
+export const AGENT_STATUSES = ['available', 'busy', 'away', 'offline'] as const;
+
+/**
+ * Each console agent's presence for the handoff queues: status, the resolver groups (skills) they serve, how many
+ * conversations they take at once, when they last got one (longest idle first) and their last heartbeat.
+ */
+export const agentPresence = pgTable(
+  'agent_presence',
+  {
+    userId: uuid('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: AGENT_STATUSES }).notNull().default('offline'),
+    groups: jsonb('groups').$type<string[]>().notNull().default([]),
+    capacity: integer('capacity').notNull().default(3),
+    lastAssignedAt: timestamp('last_assigned_at', { withTimezone: true }),
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('agent_presence_status_idx').on(t.status),
+    check('agent_presence_status_ck', sql`${t.status} in ('available', 'busy', 'away', 'offline')`),
+    check('agent_presence_capacity_ck', sql`${t.capacity} between 1 and 50`),
+  ],
+);
+
+export const HANDOFF_STATUSES = ['queued', 'assigned', 'closed', 'cancelled'] as const;
+
+/**
+ * A conversation handed to a live agent: queued in its resolver group's queue (higher priority first, then oldest),
+ * assigned to one agent, then closed (back to the bot, or ended) or cancelled by the person. One open handoff per
+ * conversation.
+ */
+export const handoffs = pgTable(
+  'handoffs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    conversationId: text('conversation_id').notNull(),
+    channel: text('channel').notNull(),
+    resolverGroup: text('resolver_group').notNull(),
+    reason: text('reason').notNull(),
+    priority: integer('priority').notNull().default(0),
+    status: text('status', { enum: HANDOFF_STATUSES }).notNull().default('queued'),
+    queuedAt: timestamp('queued_at', { withTimezone: true }).notNull().defaultNow(),
+    assignedAt: timestamp('assigned_at', { withTimezone: true }),
+    agentUserId: uuid('agent_user_id').references(() => users.id, { onDelete: 'set null' }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    closeReason: text('close_reason'),
+    /** Times it went back to the queue (an agent vanished or transferred it). */
+    requeues: integer('requeues').notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex('handoffs_open_conversation_uq').on(t.conversationId).where(sql`${t.status} in ('queued', 'assigned')`),
+    index('handoffs_queue_idx').on(t.resolverGroup, t.status, t.priority, t.queuedAt),
+    index('handoffs_agent_idx').on(t.agentUserId, t.status),
+    check('handoffs_status_ck', sql`${t.status} in ('queued', 'assigned', 'closed', 'cancelled')`),
+  ],
+);
