@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_PRIORITY_MATRIX, parsePriorityMatrix, type PriorityMatrix } from '../services/tickets/priority';
+import { BusinessHoursSyntaxError, parseBusinessHours, type WeeklySchedule } from '../services/handoff/business-hours';
+import { type HolidayRules, HolidaysSyntaxError, parseHolidays } from '../services/handoff/mexican-holidays';
 
 /**
  * Environment → typed configuration, parsed once at start.
@@ -47,9 +49,18 @@ function isValidTimeZone(tz: string): boolean {
   }
 }
 
-/** `BUSINESS_HOURS`: "lun-vie 08:00-18:00; sab 09:00-13:00". Parsed and checked here, applied by later issues. */
-const BUSINESS_HOURS_RE =
-  /^\s*(lun|mar|mie|jue|vie|sab|dom)(-(lun|mar|mie|jue|vie|sab|dom))?\s+\d{2}:\d{2}-\d{2}:\d{2}\s*(;\s*(lun|mar|mie|jue|vie|sab|dom)(-(lun|mar|mie|jue|vie|sab|dom))?\s+\d{2}:\d{2}-\d{2}:\d{2}\s*)*;?\s*$/i;
+/** Runs a parser that throws one error listing several problems, and reports each one as its own issue. */
+function parsedWith<T>(parse: (text: string) => T, Problems: new (problems: string[]) => Error & { problems: string[] }) {
+  return (text: string, ctx: Pick<z.RefinementCtx<unknown>, 'addIssue'>): T => {
+    try {
+      return parse(text);
+    } catch (err) {
+      if (!(err instanceof Problems)) throw err;
+      for (const message of err.problems) ctx.addIssue({ code: 'custom', message, input: text });
+      return z.NEVER;
+    }
+  };
+}
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
@@ -126,10 +137,15 @@ const envSchema = z.object({
   TICKET_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'debe tener al menos 16 caracteres').optional()),
   OUTBOX_POLL_MS: intString(5000, 100, 600_000),
   OUTBOX_MAX_ATTEMPTS: intString(12, 1, 100),
-  BUSINESS_HOURS: optionalString.refine(
-    (v) => v === undefined || BUSINESS_HOURS_RE.test(v),
-    'formato esperado: "lun-vie 08:00-18:00; sab 09:00-13:00"',
+  /** "lun-vie 08:00-18:00; sab 09:00-13:00"; unset = always open. */
+  BUSINESS_HOURS: optionalString.pipe(
+    z
+      .string()
+      .transform((text, ctx) => ({ text, schedule: parsedWith(parseBusinessHours, BusinessHoursSyntaxError)(text, ctx) }))
+      .optional(),
   ),
+  /** "oficiales, 2026-12-24"; unset = the official rest days (art. 74 LFT); "ninguno" = none. */
+  HOLIDAYS: optionalString.transform((text, ctx) => parsedWith(parseHolidays, HolidaysSyntaxError)(text ?? '', ctx)),
 });
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -159,7 +175,10 @@ export interface Config {
   imap: { urls: string[] } | null;
   facebook: { appSecret: string; verifyToken: string; pageAccessToken: string; graphBaseUrl: string | undefined } | null;
   x: { consumerSecret: string; accessToken: string; apiBaseUrl: string | undefined } | null;
-  businessHours: string | undefined;
+  /** `BUSINESS_HOURS` as written and parsed; null = always open. */
+  businessHours: { text: string; schedule: WeeklySchedule } | null;
+  /** Days without attention (`HOLIDAYS`); they apply only when there are business hours. */
+  holidays: HolidayRules;
   tickets: { prefix: string; matrix: PriorityMatrix };
   /** JSON file with the units (schools, centres) the attention script recognises; unset = the shipped list. */
   unitsFile: string | undefined;
@@ -279,7 +298,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.X_CONSUMER_SECRET && e.X_ACCESS_TOKEN
         ? { consumerSecret: e.X_CONSUMER_SECRET, accessToken: e.X_ACCESS_TOKEN, apiBaseUrl: e.X_API_BASE_URL }
         : null,
-    businessHours: e.BUSINESS_HOURS,
+    businessHours: e.BUSINESS_HOURS ?? null,
+    holidays: e.HOLIDAYS,
     tickets: {
       prefix: e.TICKET_PREFIX,
       matrix: e.TICKET_PRIORITY_MATRIX ? parsePriorityMatrix(e.TICKET_PRIORITY_MATRIX) : DEFAULT_PRIORITY_MATRIX,

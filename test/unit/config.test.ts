@@ -53,6 +53,33 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BUSINESS_HOURS: 'siempre' })).toThrow(/BUSINESS_HOURS/);
   });
 
+  it('parses BUSINESS_HOURS into a weekly schedule and HOLIDAYS into holiday rules', () => {
+    const config = loadConfig({ BUSINESS_HOURS: 'lun-vie 08:00-14:00, 16:00-19:00; sáb 09:00-13:00', HOLIDAYS: 'oficiales; 2026-12-12' });
+    expect(config.businessHours?.text).toBe('lun-vie 08:00-14:00, 16:00-19:00; sáb 09:00-13:00');
+    expect(config.businessHours?.schedule.lun).toEqual([{ start: 480, end: 840 }, { start: 960, end: 1140 }]);
+    expect(config.businessHours?.schedule.sab).toEqual([{ start: 540, end: 780 }]);
+    expect(config.businessHours?.schedule.dom).toEqual([]);
+    expect(config.holidays).toEqual({ official: true, dates: ['2026-12-12'] });
+    expect(loadConfig({}).businessHours).toBeNull();
+    expect(loadConfig({}).holidays).toEqual({ official: true, dates: [] });
+    expect(loadConfig({ HOLIDAYS: 'ninguno' }).holidays).toEqual({ official: false, dates: [] });
+  });
+
+  it('reports every BUSINESS_HOURS and HOLIDAYS problem in Spanish, naming the part', () => {
+    let error: unknown;
+    try {
+      loadConfig({ BUSINESS_HOURS: 'lun-vie 08:00-18:00; vie 17:00-19:00; jue 9-13', HOLIDAYS: 'oficiales, 24/12/2026' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      expect.stringMatching(/^BUSINESS_HOURS: «jue 9-13»: horario inválido «9-13»/),
+      'BUSINESS_HOURS: «lun-vie 08:00-18:00» y «vie 17:00-19:00» se traslapan (viernes)',
+      expect.stringMatching(/^HOLIDAYS: «24\/12\/2026»: no es una fecha AAAA-MM-DD/),
+    ]);
+  });
+
   it('validates the ticket settings: prefix, priority matrix, group mailboxes and the webhook', () => {
     const config = loadConfig({
       TICKET_PREFIX: 'MESA',
