@@ -1,3 +1,5 @@
+import { escapeHtml } from '../services/http/escape-html';
+
 /** The web chat page at `/`: the official Web Chat bundle, our small bootstrap, the organisation's look. */
 export interface WebChatPageSettings {
   botName: string;
@@ -5,9 +7,6 @@ export interface WebChatPageSettings {
   primaryColor: string;
   accentColor: string;
 }
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 /** JSON that is safe inside a <script type="application/json"> element. */
 const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');

@@ -1,8 +1,11 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { SessionRepository, SessionUser, UserRole } from '../../models';
 
 export type { SessionUser, UserRole };
 import type { UserService } from '../users/user.service';
+import { sameSecret } from '../security/same-secret';
+
+export { sameSecret };
 
 export interface Session {
   user: SessionUser;
@@ -30,12 +33,6 @@ function hashToken(token: string): string {
 }
 
 /** Constant-time comparison of two short secrets. */
-export function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 /**
  * Console sessions: a random token in an httpOnly cookie (only its hash is stored), a CSRF token
  * the page sends back in a header, idle and absolute expiry.

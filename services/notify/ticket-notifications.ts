@@ -4,6 +4,7 @@ import { STATUS_LABELS } from '../tickets/ticket.service';
 import { CHANNEL_LABELS, KIND_LABELS, notificationTexts as T } from './messages.es-MX';
 import type { EmailPayload } from './smtp-transport';
 import type { WebhookPayload } from './webhook-transport';
+import { escapeHtml } from '../http/escape-html';
 
 export interface TicketNotificationSettings {
   /**
@@ -130,7 +131,7 @@ function requesterEmail(v: TicketView, settings: TicketNotificationSettings): Em
     ...paragraphs.map(p),
     table(rows),
     p(T.requester.contact),
-    `<p>${esc(T.requester.closing)}<br>${esc(org)}</p>`,
+    `<p>${escapeHtml(T.requester.closing)}<br>${escapeHtml(org)}</p>`,
   ]);
   return { to: [v.requester.email as string], subject: subjectLine(T.requester.subject(ticket.kind, ticket.number)), text, html };
 }
@@ -186,7 +187,7 @@ function groupEmail(v: TicketView, mailbox: string): EmailPayload {
     h(G.descriptionHeading),
     p(ticket.description),
     ...(v.diagnostics.length > 0
-      ? [h(G.diagnosticsHeading), `<ul>${v.diagnostics.map((d) => `<li>${esc(d.question)}<br>${esc(G.answer)}: <strong>${esc(d.answer)}</strong></li>`).join('')}</ul>`]
+      ? [h(G.diagnosticsHeading), `<ul>${v.diagnostics.map((d) => `<li>${escapeHtml(d.question)}<br>${escapeHtml(G.answer)}: <strong>${escapeHtml(d.answer)}</strong></li>`).join('')}</ul>`]
       : []),
     p(G.action),
   ]);
@@ -194,16 +195,12 @@ function groupEmail(v: TicketView, mailbox: string): EmailPayload {
   return { to: [mailbox], subject: subjectLine(subject), text, html };
 }
 
-/** HTML-escapes text (element content and quoted attribute values). */
-export function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-}
 
-const p = (text: string) => `<p>${esc(text).replace(/\r?\n/g, '<br>')}</p>`;
-const h = (text: string) => `<h3 style="margin:16px 0 4px">${esc(text)}</h3>`;
+const p = (text: string) => `<p>${escapeHtml(text).replace(/\r?\n/g, '<br>')}</p>`;
+const h = (text: string) => `<h3 style="margin:16px 0 4px">${escapeHtml(text)}</h3>`;
 
 function table(rows: [string, string][]): string {
-  const tr = rows.map(([k, v]) => `<tr><th align="left" style="padding:2px 12px 2px 0">${esc(k)}</th><td>${esc(v)}</td></tr>`).join('');
+  const tr = rows.map(([k, v]) => `<tr><th align="left" style="padding:2px 12px 2px 0">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('');
   return `<table cellpadding="0" cellspacing="0">${tr}</table>`;
 }
 

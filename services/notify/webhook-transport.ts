@@ -1,5 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
+import { sameSecret } from '../security/same-secret';
 import { PermanentDeliveryError, type OutboxMessage, type Transport } from './outbox-worker';
 
 /** What a `webhook` outbox message carries. The secret is not in it: the transport has it. */
@@ -41,10 +42,7 @@ export function verifyWebhookSignature(
   if (!/^\d{1,12}$/.test(ts)) return false;
   const nowSeconds = Math.floor((options.now ?? new Date()).getTime() / 1000);
   if (Math.abs(nowSeconds - Number(ts)) > (options.toleranceSeconds ?? 300)) return false;
-  const expected = Buffer.from(signWebhook(secret, ts, rawBody), 'utf8');
-  const given = Buffer.from(header.trim(), 'utf8');
-  // The length of a well-formed signature is public; only equal lengths reach the constant-time compare.
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return sameSecret(header.trim(), signWebhook(secret, ts, rawBody));
 }
 
 export interface WebhookTransportOptions {

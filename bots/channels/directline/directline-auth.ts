@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApiError } from '../../../services/http/api-error';
+import { sameSecret } from '../../../services/security/same-secret';
 import type { DirectLineClaims, DirectLineTokens } from './directline-token';
 
 /** Who is calling: a trusted backend holding the Direct Line secret, or a token holder. */
@@ -11,12 +11,6 @@ function bearerOf(header: string | string[] | undefined): string | null {
   if (!value) return null;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(value);
   return m ? (m[1] as string) : null;
-}
-
-function sameSecret(given: string, secret: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(secret);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /**
