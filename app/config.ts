@@ -16,6 +16,17 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v === '' ? undefined : v));
 
+/** Parses an optional value once: the parser's error becomes the variable's problem. */
+function parsedOr<T>(value: string | undefined, parse: (text: string) => T, ctx: z.RefinementCtx): T | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parse(value);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+    return z.NEVER;
+  }
+}
+
 const optionalUrl = optionalString.pipe(z.url().optional());
 
 const boolString = (fallback: boolean) =>
@@ -115,23 +126,9 @@ const envSchema = z.object({
   X_ACCESS_TOKEN: optionalString,
   X_API_BASE_URL: optionalUrl,
   TICKET_PREFIX: optionalString.transform((v) => v ?? 'CAU').pipe(z.string().regex(/^[A-Z][A-Z0-9]{0,9}$/, 'de 1 a 10 mayúsculas o dígitos, empezando con letra (p. ej. CAU)')),
-  TICKET_PRIORITY_MATRIX: optionalString.superRefine((v, ctx) => {
-    if (v === undefined) return;
-    try {
-      parsePriorityMatrix(v);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
-    }
-  }),
+  TICKET_PRIORITY_MATRIX: optionalString.transform((v, ctx) => parsedOr(v, parsePriorityMatrix, ctx)),
   UNITS_FILE: optionalString,
-  RESOLVER_GROUP_EMAILS: optionalString.superRefine((v, ctx) => {
-    if (v === undefined) return;
-    try {
-      parseGroupEmails(v);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
-    }
-  }),
+  RESOLVER_GROUP_EMAILS: optionalString.transform((v, ctx) => parsedOr(v, parseGroupEmails, ctx)),
   NOTIFY_REQUESTER: boolString(true),
   TICKET_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'debe ser una URL http:// o https://' }).optional()),
   TICKET_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'debe tener al menos 16 caracteres').optional()),
@@ -302,11 +299,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     holidays: e.HOLIDAYS,
     tickets: {
       prefix: e.TICKET_PREFIX,
-      matrix: e.TICKET_PRIORITY_MATRIX ? parsePriorityMatrix(e.TICKET_PRIORITY_MATRIX) : DEFAULT_PRIORITY_MATRIX,
+      matrix: e.TICKET_PRIORITY_MATRIX ?? DEFAULT_PRIORITY_MATRIX,
     },
     unitsFile: e.UNITS_FILE,
     notify: {
-      groupEmails: e.RESOLVER_GROUP_EMAILS ? parseGroupEmails(e.RESOLVER_GROUP_EMAILS) : {},
+      groupEmails: e.RESOLVER_GROUP_EMAILS ?? {},
       requester: e.NOTIFY_REQUESTER,
       webhook: e.TICKET_WEBHOOK_URL && e.TICKET_WEBHOOK_SECRET ? { url: e.TICKET_WEBHOOK_URL, secret: e.TICKET_WEBHOOK_SECRET } : null,
       pollMs: e.OUTBOX_POLL_MS,
