@@ -143,6 +143,19 @@ const envSchema = z.object({
   ),
   /** "oficiales, 2026-12-24"; unset = the official rest days (art. 74 LFT); "ninguno" = none. */
   HOLIDAYS: optionalString.transform((text, ctx) => parsedWith(parseHolidays, HolidaysSyntaxError)(text ?? '', ctx)),
+  /** The general queue: requests without a group, and groups no agent attends. */
+  HANDOFF_DEFAULT_GROUP: optionalString.transform((v) => v ?? 'Mesa de ayuda').pipe(z.string().max(120)),
+  /** Hold message interval while the person waits (protocol: 20–30 s). */
+  HANDOFF_HOLD_SECONDS: intString(25, 1, 600),
+  HANDOFF_AGENT_SILENT_SECONDS: intString(30, 1, 600),
+  HANDOFF_MAX_WAIT_SECONDS: intString(600, 10, 86_400),
+  HANDOFF_OFFER_SECONDS: intString(45, 5, 3600),
+  HANDOFF_HEARTBEAT_SECONDS: intString(45, 5, 3600),
+  HANDOFF_CAPACITY: intString(3, 1, 50),
+  /** `internal` (our queues and console) or `external` (Bot Framework handoff protocol to an external hub). */
+  HANDOFF_MODE: optionalString.transform((v) => v ?? 'internal').pipe(z.enum(['internal', 'external'], { error: 'debe ser internal o external' })),
+  HANDOFF_EXTERNAL_TIMEOUT_SECONDS: intString(60, 5, 3600),
+  HANDOFF_TICK_MS: intString(2000, 100, 60_000),
 });
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -172,6 +185,18 @@ export interface Config {
   imap: { urls: string[] } | null;
   facebook: { appSecret: string; verifyToken: string; pageAccessToken: string; graphBaseUrl: string | undefined } | null;
   x: { consumerSecret: string; accessToken: string; apiBaseUrl: string | undefined } | null;
+  handoff: {
+    defaultGroup: string;
+    holdSeconds: number;
+    agentSilentSeconds: number;
+    maxWaitSeconds: number;
+    offerSeconds: number;
+    heartbeatStaleSeconds: number;
+    capacity: number;
+    external: boolean;
+    externalTimeoutSeconds: number;
+    tickMs: number;
+  };
   /** `BUSINESS_HOURS` as written and parsed; null = always open. */
   businessHours: { text: string; schedule: WeeklySchedule } | null;
   /** Days without attention (`HOLIDAYS`); they apply only when there are business hours. */
@@ -297,6 +322,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : null,
     businessHours: e.BUSINESS_HOURS ?? null,
     holidays: e.HOLIDAYS,
+    handoff: {
+      defaultGroup: e.HANDOFF_DEFAULT_GROUP,
+      holdSeconds: e.HANDOFF_HOLD_SECONDS,
+      agentSilentSeconds: e.HANDOFF_AGENT_SILENT_SECONDS,
+      maxWaitSeconds: e.HANDOFF_MAX_WAIT_SECONDS,
+      offerSeconds: e.HANDOFF_OFFER_SECONDS,
+      heartbeatStaleSeconds: e.HANDOFF_HEARTBEAT_SECONDS,
+      capacity: e.HANDOFF_CAPACITY,
+      external: e.HANDOFF_MODE === 'external',
+      externalTimeoutSeconds: e.HANDOFF_EXTERNAL_TIMEOUT_SECONDS,
+      tickMs: e.HANDOFF_TICK_MS,
+    },
     tickets: {
       prefix: e.TICKET_PREFIX,
       matrix: e.TICKET_PRIORITY_MATRIX ?? DEFAULT_PRIORITY_MATRIX,

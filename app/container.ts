@@ -12,7 +12,12 @@ import { createBotRuntime } from '../bots/runtime';
 import { TurnTracker } from '../bots/turn-tracker';
 import { AuthRoutes } from '../console/api/auth.routes';
 import { CatalogRoutes } from '../console/api/catalog.routes';
+import { HandoffRoutes } from '../console/api/handoff.routes';
 import { TicketRoutes } from '../console/api/ticket.routes';
+import { AgentSockets } from '../console/realtime/agent-socket';
+import { DirectLinePersonChannel } from '../bots/channels/directline/directline-person';
+import { BusinessHours } from '../services/handoff/business-hours';
+import { HandoffService } from '../services/handoff/handoff.service';
 import { ConsolePage } from '../console/console-page';
 import { CATALOG_CHANNEL, createRepositories, Database, type Repositories } from '../models';
 import { ScriptUnderstanding } from '../dialogs/attention/script-understanding';
@@ -57,6 +62,8 @@ export interface Application {
   metrics: Metrics;
   tracker: TurnTracker;
   streams: DirectLineStreams;
+  handoff: HandoffService;
+  agentSockets: AgentSockets;
   server: Server;
   /** Stops accepting, finishes running turns, closes streams and the database. */
   shutdown(reason: string): Promise<void>;
@@ -72,6 +79,8 @@ export interface ApplicationOverrides {
   catalogPollMs?: number;
   /** Do not start the outbox worker (tests that deliver by hand with `outbox.runOnce()`). */
   outboxWorker?: boolean;
+  /** How often the handoff's periodic work runs (ms; 0 = never: tests call `handoff.tick()`). */
+  handoffTickMs?: number;
 }
 
 const BOT_ACCOUNT_ID = 'ventanilla-bot';
@@ -123,6 +132,15 @@ export async function createApplication(config: Config, logger: Logger, override
     maxAttempts: config.notify.maxAttempts,
   });
   if (overrides.outboxWorker ?? true) outbox.start();
+  const notifications = (ticket: Parameters<typeof ticketNotifications>[0]) =>
+    ticketNotifications(ticket, {
+      email: config.smtp !== null,
+      requester: config.notify.requester,
+      groupEmails: config.notify.groupEmails,
+      webhook: config.notify.webhook ? { url: config.notify.webhook.url } : null,
+      orgName: config.bot.orgName,
+      timeZone: config.tz,
+    });
   const desk = new AttentionDesk({
     lookup: catalogRouter,
     tickets,
@@ -131,15 +149,7 @@ export async function createApplication(config: Config, logger: Logger, override
     clock,
     ticketPrefix: config.tickets.prefix,
     timeZone: config.tz,
-    notifications: (ticket) =>
-      ticketNotifications(ticket, {
-        email: config.smtp !== null,
-        requester: config.notify.requester,
-        groupEmails: config.notify.groupEmails,
-        webhook: config.notify.webhook ? { url: config.notify.webhook.url } : null,
-        orgName: config.bot.orgName,
-        timeZone: config.tz,
-      }),
+    notifications,
     onRegistered: () => outbox.wake(),
     onOutcome: (outcome) => metrics.attentionOutcomes.inc({ outcome }),
   });
@@ -151,9 +161,26 @@ export async function createApplication(config: Config, logger: Logger, override
   const units = config.unitsFile ? readUnitsFile(config.unitsFile) : defaultUnits();
   const understanding = new ScriptUnderstanding({ units, clock, timeZone: config.tz, ticketPrefix: config.tickets.prefix });
 
+  const businessHours = new BusinessHours(config.businessHours?.schedule ?? null, { timeZone: config.tz, holidays: config.holidays });
+  const handoff = new HandoffService({
+    repo: repositories.handoffs,
+    conversations,
+    tickets,
+    listen: (channel, onMessage, onResync) => database.listen(channel, onMessage, onResync),
+    hours: businessHours,
+    knownGroups: () => [...new Set((desk.catalog?.services ?? []).map((service) => service.resolverGroup))],
+    clock,
+    logger: logger.child({ component: 'handoff' }),
+    settings: { ...config.handoff, timeZone: config.tz, orgName: config.bot.orgName },
+    notifications,
+    onRegistered: () => outbox.wake(),
+  });
+
   const { bot, onTurnError } = createBotRuntime({
     desk,
     understanding,
+    handoff,
+    transcript: async (conversationId) => (await conversations.since(conversationId, 0, 2000)).map((r) => r.activity),
     stateRepository: repositories.botState,
     settings: { botName: config.bot.name, orgName: config.bot.orgName, timeZone: config.tz },
     clock,
@@ -176,6 +203,7 @@ export async function createApplication(config: Config, logger: Logger, override
     tracker,
     clock,
     logger: logger.child({ component: 'directline' }),
+    onTyping: (conversationId) => handoff.personTyping(conversationId),
     settings: {
       secret: config.directLine.secret,
       tokenTtlSeconds: config.directLine.tokenTtlSeconds,
@@ -186,6 +214,18 @@ export async function createApplication(config: Config, logger: Logger, override
     },
   });
   const streams = new DirectLineStreams(hub, tokens, logger.child({ component: 'directline' }));
+  handoff.attachPerson(new DirectLinePersonChannel({ adapter: directLineAdapter, bot, tracker, conversations, settings: { bot: botAccount } }));
+  // Transcript lines recorded by any instance reach this instance's open chat streams.
+  handoff.subscribe((event) => {
+    if (event.type === 'activity') hub.poke(event.conversationId, event.seq);
+  });
+  await handoff.start(overrides.handoffTickMs ?? config.handoff.tickMs);
+  const agentSockets = new AgentSockets({
+    sessions,
+    handoff,
+    logger: logger.child({ component: 'agent-socket' }),
+    ...(config.publicBaseUrl ? { allowedOrigins: [new URL(config.publicBaseUrl).origin] } : {}),
+  });
   const botFramework = new BotFrameworkChannel(
     config.botFramework,
     bot,
@@ -207,7 +247,9 @@ export async function createApplication(config: Config, logger: Logger, override
         sessionMaxAgeSeconds: 12 * 3600,
       }),
       new CatalogRoutes({ sessions, catalog, router: catalogRouter }),
-      new TicketRoutes({ sessions, tickets }),
+      // Requests that came by letter or in person are named, routed and mailed like the bot's.
+      new TicketRoutes({ sessions, tickets, catalog: catalogRouter, notifications, onRegistered: () => outbox.wake() }),
+      new HandoffRoutes({ sessions, handoff }),
       new ConsolePage({ logger: logger.child({ component: 'console' }) }),
     ],
     page: {
@@ -218,7 +260,7 @@ export async function createApplication(config: Config, logger: Logger, override
     },
     bodyLimitBytes: config.http.bodyLimitBytes,
   });
-  streams.attach(server.server);
+  streams.attach(server.server, [(req, socket, head) => agentSockets.handleUpgrade(req, socket, head)]);
   metrics.countOpenStreamsWith(() => streams.open);
 
   let stopping: Promise<void> | undefined;
@@ -228,6 +270,7 @@ export async function createApplication(config: Config, logger: Logger, override
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.server.closeIdleConnections();
       streams.close();
+      agentSockets.close();
       await catalogRouter.stop();
       const drained = await tracker.drain(15_000);
       if (!drained) logger.warn({ running: tracker.active }, 'shutdown: turns still running after 15 s');
@@ -235,6 +278,7 @@ export async function createApplication(config: Config, logger: Logger, override
       server.server.closeAllConnections();
       await closed;
       await outbox.stop();
+      await handoff.stop();
       await database.close();
       logger.info('stopped');
     })();
@@ -253,6 +297,8 @@ export async function createApplication(config: Config, logger: Logger, override
     sessions,
     tickets,
     outbox,
+    handoff,
+    agentSockets,
     metrics,
     tracker,
     streams,

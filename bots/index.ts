@@ -1,12 +1,18 @@
 import { ConversationState, UserState } from 'botbuilder';
 import type { Dialog } from 'botbuilder-dialogs';
+import { HandoffDialog, type TranscriptSource } from '../dialogs/handoff/handoff.dialog';
 import { Clock, MainDialog } from '../dialogs/main.dialog';
+import type { Desk } from '../services/attention/desk';
+import type { HandoffPort } from '../services/handoff/handoff-types';
+import type { HandoffTriggers } from '../services/handoff/triggers';
 import { BotLogger, BotSettings, TicketRecovery, VentanillaBot } from './ventanilla.bot';
 
 export { createOnTurnError } from './turn-error';
 export type { OnTurnError, TurnErrorDeps } from './turn-error';
-export { DIALOG_STATE_PROPERTY, GREETING_PROPERTY, VentanillaBot, runDialog } from './ventanilla.bot';
-export type { BotLogger, BotSettings, GreetingRecord, VentanillaBotDeps } from './ventanilla.bot';
+export { DIALOG_STATE_PROPERTY, GREETING_PROPERTY, HANDOFF_GATE_PROPERTY, HANDOFF_SIGNAL_TURN, VentanillaBot, runDialog } from './ventanilla.bot';
+export type { BotLogger, BotSettings, GreetingRecord, HandoffGateRecord, VentanillaBotDeps } from './ventanilla.bot';
+export { HandoffDialog, HandoffIds, HANDOFF_INITIATE_EVENT, HANDOFF_STATUS_EVENT } from '../dialogs/handoff/handoff.dialog';
+export type { HandoffDialogDeps, HandoffDialogOptions, TranscriptSource } from '../dialogs/handoff/handoff.dialog';
 export { MainDialog, MainDialogIds } from '../dialogs/main.dialog';
 export type { Clock, MainDialogDeps, MainDialogOptions, MainDialogSettings } from '../dialogs/main.dialog';
 export { AttentionDialog, AttentionIds } from '../dialogs/attention/attention.dialog';
@@ -24,6 +30,14 @@ export interface CreateBotDeps {
   readonly requestDialog: Dialog;
   /** Tells ticket numbers a failed turn could not deliver. */
   readonly recovery?: TicketRecovery;
+  /** The live-agent handoff service; without it there is no handoff (no gate, no triggers, no handoff dialog). */
+  readonly handoff?: HandoffPort;
+  /** Bot-level triggers (asks for a human, distress); used only with `handoff`. */
+  readonly triggers?: HandoffTriggers;
+  /** The transcript sent to an external agent hub with `handoff.initiate` (`HANDOFF_MODE=external`). */
+  readonly transcript?: TranscriptSource;
+  /** Registers the ticket offered when no agent can attend; without it only a call back is offered. */
+  readonly desk?: Desk;
 }
 
 /** Builds the main dialog and the bot. Pair it with `createOnTurnError` on the adapter. */
@@ -31,10 +45,14 @@ export function createBot(deps: CreateBotDeps): VentanillaBot {
   if (!deps) {
     throw new Error('createBot: deps is required');
   }
+  const handoffDialog = deps.handoff
+    ? new HandoffDialog({ port: deps.handoff, clock: deps.clock, timeZone: deps.settings.timeZone, desk: deps.desk, transcript: deps.transcript })
+    : undefined;
   const dialog = new MainDialog({
     requestDialog: deps.requestDialog,
     settings: deps.settings,
     clock: deps.clock,
+    ...(handoffDialog ? { handoffDialog } : {}),
   });
   return new VentanillaBot({
     conversationState: deps.conversationState,
@@ -44,5 +62,7 @@ export function createBot(deps: CreateBotDeps): VentanillaBot {
     clock: deps.clock,
     logger: deps.logger,
     ...(deps.recovery ? { recovery: deps.recovery } : {}),
+    ...(deps.handoff ? { handoff: deps.handoff } : {}),
+    ...(deps.handoff && deps.triggers ? { triggers: deps.triggers } : {}),
   });
 }

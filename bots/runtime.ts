@@ -1,7 +1,10 @@
 import { type ActivityHandler, ConversationState, type TurnContext, UserState } from 'botbuilder';
 import type { BotStateRepository } from '../models';
 import type { Understanding } from '../dialogs/attention/understanding';
+import type { TranscriptSource } from '../dialogs/handoff/handoff.dialog';
 import type { Desk } from '../services/attention/desk';
+import type { HandoffPort } from '../services/handoff/handoff-types';
+import { HandoffTriggers } from '../services/handoff/triggers';
 import { AttentionDialog } from '../dialogs/attention/attention.dialog';
 import { createBot, createOnTurnError } from './index';
 import { PostgresStorage } from './state/postgres.storage';
@@ -20,18 +23,29 @@ export function createBotRuntime(deps: {
   logger: BotLogger;
   desk: Desk;
   understanding: Understanding;
+  /** Live-agent handoff (the handoff service); absent = no handoff. */
+  handoff?: HandoffPort;
+  /** Transcript for `handoff.initiate` (external agent hub). */
+  transcript?: TranscriptSource;
+  /** Handoff triggers; default `new HandoffTriggers()` when `handoff` is given. */
+  triggers?: HandoffTriggers;
 }): BotRuntime {
   const storage = new PostgresStorage(deps.stateRepository);
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
+  const triggers = deps.handoff ? (deps.triggers ?? new HandoffTriggers()) : undefined;
   const bot = createBot({
     conversationState,
     userState,
     settings: deps.settings,
     clock: deps.clock,
     logger: deps.logger,
-    requestDialog: new AttentionDialog({ desk: deps.desk, understanding: deps.understanding }),
+    requestDialog: new AttentionDialog({ desk: deps.desk, understanding: deps.understanding, triggers }),
     recovery: deps.desk,
+    desk: deps.desk,
+    ...(deps.handoff ? { handoff: deps.handoff } : {}),
+    ...(triggers ? { triggers } : {}),
+    ...(deps.transcript ? { transcript: deps.transcript } : {}),
   });
   return { bot, onTurnError: createOnTurnError({ logger: deps.logger, conversationState }) };
 }

@@ -10,13 +10,28 @@ import {
 } from 'botbuilder';
 import { Dialog, DialogSet, DialogState, DialogTurnResult, DialogTurnStatus } from 'botbuilder-dialogs';
 import { isValidTimeZone, timeOfDayGreeting } from '../dialogs/greeting';
-import { Clock, GREETED_THIS_TURN, isRequestText, MainDialog, type MainDialogOptions } from '../dialogs/main.dialog';
+import { HANDOFF_STATUS_EVENT, handoffSignalOf, type HandoffDialogOptions } from '../dialogs/handoff/handoff.dialog';
+import { Clock, GREETED_THIS_TURN, HANDOFF_TRIGGERED, isRequestText, MainDialog, type MainDialogOptions } from '../dialogs/main.dialog';
 import { greeting, messages } from '../dialogs/messages/es-MX';
+import { HANDOFF_EVENT_PREFIX, type HandoffPort, type PersonMessageResult } from '../services/handoff/handoff-types';
+import type { HandoffTriggers } from '../services/handoff/triggers';
+import { WEBCHAT_CHANNEL } from './channels/directline/directline.adapter';
 
 /** Conversation-state property holding the dialog stack (the only one the turn error handler clears). */
 export const DIALOG_STATE_PROPERTY = 'dialogState';
 /** Conversation-state property recording that the protocol greeting was sent. */
 export const GREETING_PROPERTY = 'greeting';
+/** Conversation-state property of the handoff turn gate (when the last «sigue en la fila» reminder was sent). */
+export const HANDOFF_GATE_PROPERTY = 'handoffGate';
+
+/**
+ * Turn-state key a {@link PersonChannel} sets on the turns it runs for a handoff signal. Only those turns may carry
+ * `ventanilla.handoff.*` events to the dialogs: the same event posted by a chat client is ignored.
+ */
+export const HANDOFF_SIGNAL_TURN = Symbol('ventanilla.handoffSignalTurn');
+
+/** A queued person hears «sigue en la fila» at most this often when they write. */
+const QUEUE_REMINDER_MS = 60_000;
 
 /** Structured logger, pino-compatible: `logger.info({ conversationId }, 'message')`. */
 export interface BotLogger {
@@ -44,6 +59,20 @@ export interface VentanillaBotDeps {
   readonly logger: BotLogger;
   /** Tickets whose number a failed turn could not deliver; told at the start of the next turn. */
   readonly recovery?: TicketRecovery;
+  /**
+   * Live-agent handoff: every message goes through {@link HandoffPort.personMessage} before the dialogs (queued or
+   * with an agent, the dialogs do not see it); typing and `handoff.status` events are passed on. Pair with a
+   * MainDialog that has a handoff dialog.
+   */
+  readonly handoff?: HandoffPort;
+  /** Bot-level triggers (asks for a human, distress), checked on every message the dialogs see. Needs `handoff`. */
+  readonly triggers?: HandoffTriggers;
+}
+
+/** What the bot stores under {@link HANDOFF_GATE_PROPERTY}. */
+export interface HandoffGateRecord {
+  /** ISO instant of the last reminder to a queued person. */
+  remindedAt?: string;
 }
 
 /** Finds the tickets of a conversation whose number the person was not told, and records that they were. */
@@ -90,8 +119,11 @@ export class VentanillaBot extends ActivityHandler {
   private readonly clock: Clock;
   private readonly logger: BotLogger;
   private readonly recovery: TicketRecovery | undefined;
+  private readonly handoff: HandoffPort | undefined;
+  private readonly triggers: HandoffTriggers | undefined;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly greetingRecord: StatePropertyAccessor<GreetingRecord>;
+  private readonly gateRecord: StatePropertyAccessor<HandoffGateRecord>;
 
   public constructor(deps: VentanillaBotDeps) {
     super();
@@ -119,8 +151,12 @@ export class VentanillaBot extends ActivityHandler {
     this.clock = deps.clock;
     this.logger = deps.logger;
     this.recovery = deps.recovery;
+    this.handoff = deps.handoff;
+    this.triggers = deps.triggers;
+    if (this.triggers && !this.handoff) throw new Error('VentanillaBot: triggers need handoff');
     this.dialogState = this.conversationState.createProperty<DialogState>(DIALOG_STATE_PROPERTY);
     this.greetingRecord = this.conversationState.createProperty<GreetingRecord>(GREETING_PROPERTY);
+    this.gateRecord = this.conversationState.createProperty<HandoffGateRecord>(HANDOFF_GATE_PROPERTY);
 
     this.onMembersAdded(async (context, next) => {
       const botId = context.activity.recipient?.id;
@@ -132,6 +168,11 @@ export class VentanillaBot extends ActivityHandler {
     });
 
     this.onMessage(async (context, next) => {
+      // Queued or with an agent, the message is the agent's (it is in the transcript): the dialogs do not see it.
+      if (await this.gate(context)) {
+        await next();
+        return;
+      }
       await this.sendTyping(context);
       // The protocol question is left out of the greeting when the message already carries the request.
       await this.greetOnce(context, !isRequestText(context.activity.text));
@@ -139,13 +180,29 @@ export class VentanillaBot extends ActivityHandler {
         await next();
         return;
       }
+      this.checkTriggers(context);
       await runDialog(this.dialog, context, this.dialogState);
+      await next();
+    });
+
+    this.onEvent(async (context, next) => {
+      const name = context.activity.name ?? '';
+      if (name.startsWith(HANDOFF_EVENT_PREFIX)) await this.onHandoffSignal(context);
+      else if (name === HANDOFF_STATUS_EVENT) await this.onHandoffStatus(context);
+      else this.logger.debug({ name, conversationId: context.activity.conversation?.id }, 'event ignored');
+      await next();
+    });
+
+    this.onTyping(async (context, next) => {
+      const conversationId = context.activity.conversation?.id;
+      if (this.handoff && conversationId) await this.handoff.personTyping(conversationId);
       await next();
     });
 
     this.onTurn(async (context, next) => {
       const { type } = context.activity;
-      if (type !== ActivityTypes.Message && type !== ActivityTypes.ConversationUpdate) {
+      const handled: string[] = [ActivityTypes.Message, ActivityTypes.ConversationUpdate, ActivityTypes.Event, ActivityTypes.Typing];
+      if (!handled.includes(type)) {
         this.logger.debug({ type, conversationId: context.activity.conversation?.id }, 'activity ignored');
       }
       await next();
@@ -186,9 +243,7 @@ export class VentanillaBot extends ActivityHandler {
       await this.recovery.markAnnounced(ticket.id);
       this.logger.warn({ conversationId, ticket: ticket.number }, 'ticket number told after a failed turn');
     }
-    const dialogSet = new DialogSet(this.dialogState);
-    dialogSet.add(this.dialog);
-    const dc = await dialogSet.createContext(context);
+    const dc = await this.dialogContext(context);
     await dc.cancelAllDialogs();
     const options: MainDialogOptions = {
       resume: 'anythingElse',
@@ -196,6 +251,114 @@ export class VentanillaBot extends ActivityHandler {
     };
     await dc.beginDialog(this.dialog.id, options);
     return true;
+  }
+
+  // ---- handoff ------------------------------------------------------------------------------------------------------
+
+  /**
+   * The turn gate: asks the handoff service what the message means. `none` → false (the dialogs run); queued → a
+   * short reminder at most once a minute; with an agent → nothing; left the queue → «Salió de la fila…» and
+   * «¿Hay algo más…?». True when the message was handled here.
+   */
+  private async gate(context: TurnContext): Promise<boolean> {
+    const conversationId = context.activity.conversation?.id;
+    if (!this.handoff || !conversationId) return false;
+    const result: PersonMessageResult = await this.handoff.personMessage(conversationId, context.activity.text);
+    switch (result.state) {
+      case 'none':
+        return false;
+      case 'with_agent':
+        return true;
+      case 'queued':
+        await this.remind(context, result.position, result.estimatedWaitSeconds);
+        return true;
+      case 'left_queue':
+        await this.leftQueue(context);
+        return true;
+    }
+  }
+
+  private async remind(context: TurnContext, position: number, waitSeconds: number): Promise<void> {
+    const record = await this.gateRecord.get(context, {});
+    const now = this.clock.now();
+    const last = record.remindedAt ? Date.parse(record.remindedAt) : Number.NaN;
+    if (!Number.isNaN(last) && now.getTime() - last < QUEUE_REMINDER_MS) return;
+    const text = messages.handoff.queuedReminder(position, waitSeconds);
+    await context.sendActivity(MessageFactory.text(text, text, InputHints.AcceptingInput));
+    await this.gateRecord.set(context, { remindedAt: now.toISOString() });
+  }
+
+  /** The person left the queue: the handoff dialog is dropped and the main dialog goes on at «¿Hay algo más…?». */
+  private async leftQueue(context: TurnContext): Promise<void> {
+    const text = messages.handoff.leftQueue;
+    await context.sendActivity(MessageFactory.text(text, text, InputHints.IgnoringInput));
+    const dc = await this.dialogContext(context);
+    const kept = this.dialog.keptFrom(dc);
+    await dc.cancelAllDialogs();
+    const options: MainDialogOptions = { ...kept, resume: 'anythingElse' };
+    await dc.beginDialog(this.dialog.id, options);
+    this.logger.info({ conversationId: context.activity.conversation?.id }, 'handoff: the person left the queue');
+  }
+
+  /** Asks for a human or sounds distressed: the main dialog hands over (see HANDOFF_TRIGGERED). */
+  private checkTriggers(context: TurnContext): void {
+    const text = context.activity.text;
+    if (!this.triggers || !this.handoff || typeof text !== 'string' || text.trim() === '') return;
+    const { decision } = this.triggers.check({ text, understood: true, notUnderstoodInARow: 0 });
+    if (!decision) return;
+    context.turnState.set(HANDOFF_TRIGGERED, decision);
+    this.logger.info({ conversationId: context.activity.conversation?.id, reasons: decision.reasons, cues: decision.cues }, 'handoff triggered');
+  }
+
+  /**
+   * A signal of the handoff service (run by a PersonChannel, see {@link HANDOFF_SIGNAL_TURN}) continues the dialog
+   * stack, where the handoff dialog waits for it. If the stack was lost meanwhile, the main dialog is begun at the
+   * signal (except `closed`, which needs nothing more).
+   */
+  private async onHandoffSignal(context: TurnContext): Promise<void> {
+    const conversationId = context.activity.conversation?.id;
+    if (context.turnState.get(HANDOFF_SIGNAL_TURN) !== true) {
+      this.logger.warn({ conversationId, name: context.activity.name }, 'handoff signal not sent by the handoff service: ignored');
+      return;
+    }
+    const signal = handoffSignalOf(context.activity);
+    if (!signal) {
+      this.logger.warn({ conversationId, name: context.activity.name }, 'malformed handoff signal ignored');
+      return;
+    }
+    const dc = await this.dialogContext(context);
+    const result = await dc.continueDialog();
+    if (result.status !== DialogTurnStatus.empty || signal.kind === 'closed') return;
+    this.logger.warn({ conversationId, signal: signal.kind }, 'handoff signal with no dialog waiting: resumed');
+    const handoff: HandoffDialogOptions = { reason: 'asked', message: '', context: {}, signal };
+    const options: MainDialogOptions = { handoff };
+    await dc.beginDialog(this.dialog.id, options);
+  }
+
+  /** External agent hub (Bot Framework handoff protocol): `handoff.status` goes to the handoff service. */
+  private async onHandoffStatus(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    const conversationId = activity.conversation?.id;
+    // On the web chat everything posted comes from the chat client (our Direct Line, or Azure's Web Chat channel, which
+    // uses the same channel id): a person must not end their own handoff.
+    if (!this.handoff?.external || !conversationId || activity.channelId === WEBCHAT_CHANNEL) {
+      this.logger.warn({ conversationId, channel: activity.channelId }, 'handoff.status ignored');
+      return;
+    }
+    const value: unknown = activity.value;
+    const state = typeof value === 'object' && value !== null && 'state' in value ? value.state : undefined;
+    const message = typeof value === 'object' && value !== null && 'message' in value && typeof value.message === 'string' ? value.message : undefined;
+    if (state !== 'accepted' && state !== 'failed' && state !== 'completed') {
+      this.logger.warn({ conversationId, state }, 'handoff.status with an unknown state ignored');
+      return;
+    }
+    await this.handoff.externalStatus(conversationId, state, message);
+  }
+
+  private async dialogContext(context: TurnContext) {
+    const dialogSet = new DialogSet(this.dialogState);
+    dialogSet.add(this.dialog);
+    return dialogSet.createContext(context);
   }
 
   /** Sends the protocol greeting unless this conversation already got it. */

@@ -3,6 +3,7 @@ import type { Activity } from 'botbuilder';
 import {
   Dialog,
   DialogContext,
+  DialogInstance,
   DialogTurnResult,
   PromptOptions,
   PromptValidatorContext,
@@ -10,7 +11,10 @@ import {
   WaterfallDialog,
   WaterfallStepContext,
 } from 'botbuilder-dialogs';
+import type { HandoffContext } from '../services/handoff/handoff-types';
+import type { HandoffDecision } from '../services/handoff/triggers';
 import { farewellTimeOfDay, isValidTimeZone } from './greeting';
+import { componentStack, HandoffDialog, handoffPriority, type HandoffDialogOptions, type HandoffDialogResult, type TicketDraft } from './handoff/handoff.dialog';
 import { detectInterruption, InterruptibleDialog, normalizeUtterance } from './interruptible.dialog';
 import { farewell, messages } from './messages/es-MX';
 
@@ -19,6 +23,7 @@ export const MainDialogIds = {
   main: 'ventanilla.main',
   requestWaterfall: 'ventanilla.main.request',
   anythingElseWaterfall: 'ventanilla.main.anythingElse',
+  handoffWaterfall: 'ventanilla.main.handoff',
   requestPrompt: 'ventanilla.main.requestPrompt',
   yesNoPrompt: 'ventanilla.main.yesNoPrompt',
 } as const;
@@ -28,6 +33,12 @@ export const MainDialogIds = {
  * current turn, so the dialog does not ask the same question right after it.
  */
 export const GREETED_THIS_TURN = Symbol('ventanilla.greetedThisTurn');
+
+/**
+ * Turn-state key the bot sets (to a {@link HandoffDecision}) when the person's message asks for a human or sounds
+ * distressed: the main dialog leaves what it was doing and hands the conversation over, keeping what it knew.
+ */
+export const HANDOFF_TRIGGERED = Symbol('ventanilla.handoffTriggered');
 
 /** Which question opens the request waterfall. */
 export type RequestQuestion = 'first' | 'again' | 'menu';
@@ -44,6 +55,8 @@ export interface MainDialogOptions {
   readonly summaries?: readonly string[];
   /** What the request dialog learned about the person, handed to it again for the next request. */
   readonly profile?: unknown;
+  /** Begin with the handoff dialog (a handoff signal arrived and the dialog state was lost meanwhile). */
+  readonly handoff?: HandoffDialogOptions;
 }
 
 /** Options the main dialog begins the request dialog with. */
@@ -59,6 +72,26 @@ export interface RequestDialogResult {
   /** A lower-case clause for the farewell summary («registramos su reporte CAU-2026-000123»), or null. */
   readonly summary: string | null;
   readonly profile?: unknown;
+  /** Hand the conversation to an agent (a dialog-level trigger fired): the main dialog begins the handoff dialog. */
+  readonly handoff?: HandoffDialogOptions;
+}
+
+/** What a request dialog knew when the person asked for a human in the middle of it. */
+export interface RequestSnapshot {
+  context: HandoffContext;
+  resolverGroup?: string | null;
+  ticket?: TicketDraft;
+  profile?: unknown;
+}
+
+/** A request dialog that can tell the agent what it learned so far (optional; the attention script does). */
+export interface HandoffSnapshotSource {
+  /** From the request dialog's instance on the stack (undefined when it is not running) and the person's profile. */
+  handoffSnapshot(instance: DialogInstance | undefined, profile: unknown): RequestSnapshot | undefined;
+}
+
+function isSnapshotSource(dialog: Dialog): dialog is Dialog & HandoffSnapshotSource {
+  return 'handoffSnapshot' in dialog && typeof dialog.handoffSnapshot === 'function';
 }
 
 /** Source of the current time (a seam so tests fix the hour). */
@@ -79,6 +112,8 @@ export interface MainDialogDeps {
   readonly requestDialog: Dialog;
   readonly settings: MainDialogSettings;
   readonly clock: Clock;
+  /** Hands conversations to live agents; without it, handoff results and triggers are ignored. */
+  readonly handoffDialog?: HandoffDialog;
 }
 
 const QUESTIONS: Readonly<Record<RequestQuestion, string>> = {
@@ -179,6 +214,22 @@ interface StepValues {
   profile?: unknown;
 }
 
+/**
+ * What the running waterfall of the main dialog knows: its options, updated by what the «¿Hay algo más…?» step
+ * added to its values (the summary of the request just attended).
+ */
+function carriedFrom(instance: DialogInstance | undefined): MainDialogOptions {
+  const kept = keptOptions(instance?.state?.options);
+  const values: unknown = instance?.state?.values;
+  if (typeof values !== 'object' || values === null) return kept;
+  const { summaries, profile } = values as StepValues;
+  return {
+    ...kept,
+    ...(Array.isArray(summaries) ? { summaries } : {}),
+    ...(profile !== undefined ? { profile } : {}),
+  };
+}
+
 function question(text: string): Partial<Activity> {
   return MessageFactory.text(text, text, InputHints.ExpectingInput);
 }
@@ -192,6 +243,8 @@ function question(text: string): Partial<Activity> {
  */
 export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
   private readonly requestDialogId: string;
+  private readonly snapshots: HandoffSnapshotSource | undefined;
+  private readonly handoffDialogId: string | undefined;
   private readonly settings: MainDialogSettings;
   private readonly clock: Clock;
 
@@ -211,6 +264,9 @@ export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
     }
     this.requestDialogId = deps.requestDialog.id;
     this.addDialog(deps.requestDialog);
+    this.snapshots = isSnapshotSource(deps.requestDialog) ? deps.requestDialog : undefined;
+    this.handoffDialogId = deps.handoffDialog?.id;
+    if (deps.handoffDialog) this.addDialog(deps.handoffDialog);
     this.settings = deps.settings;
     this.clock = deps.clock;
 
@@ -218,6 +274,16 @@ export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
       new WaterfallDialog<MainDialogOptions>(MainDialogIds.requestWaterfall, [
         this.askRequestStep.bind(this),
         this.handleRequestStep.bind(this),
+        this.handoffIfAskedStep.bind(this),
+        this.afterHandoffStep.bind(this),
+        this.anythingElseStep.bind(this),
+        this.farewellStep.bind(this),
+      ]),
+    );
+    this.addDialog(
+      new WaterfallDialog<MainDialogOptions>(MainDialogIds.handoffWaterfall, [
+        this.beginHandoffStep.bind(this),
+        this.afterHandoffStep.bind(this),
         this.anythingElseStep.bind(this),
         this.farewellStep.bind(this),
       ]),
@@ -237,7 +303,71 @@ export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
     if (options?.resume === 'anythingElse') {
       return innerDc.beginDialog(MainDialogIds.anythingElseWaterfall, options);
     }
+    if (options?.handoff && this.handoffDialogId) {
+      return innerDc.beginDialog(MainDialogIds.handoffWaterfall, options);
+    }
+    const decision = this.triggered(innerDc);
+    if (decision) {
+      return innerDc.beginDialog(MainDialogIds.handoffWaterfall, this.handoffAfterTrigger(innerDc, decision, keptOptions(options)));
+    }
     return super.onBeginDialog(innerDc, options);
+  }
+
+  /**
+   * A message that asks for a human (or sounds distressed, see {@link HANDOFF_TRIGGERED}) leaves the current request
+   * and goes to the handoff dialog — unless the handoff dialog is already asking the person something (the ticket or
+   * call-back offer), which then takes the message as its answer.
+   */
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const decision = this.triggered(innerDc);
+    if (decision) {
+      const handoff = innerDc.stack.find((instance) => instance.id === this.handoffDialogId);
+      if (handoff === undefined || HandoffDialog.isWaiting(handoff)) {
+        const options = this.handoffAfterTrigger(innerDc, decision, carriedFrom(innerDc.stack[0]));
+        await innerDc.cancelAllDialogs();
+        return innerDc.beginDialog(MainDialogIds.handoffWaterfall, options);
+      }
+    }
+    return super.onContinueDialog(innerDc);
+  }
+
+  /**
+   * What a restart of the main dialog keeps of the running one (the summaries so far and what is known of the
+   * person), read from the root dialog stack `dc` — used by the bot when the person leaves the agents' queue.
+   */
+  public keptFrom(dc: DialogContext): MainDialogOptions {
+    const inner = componentStack(dc.stack.find((instance) => instance.id === this.id));
+    const kept = carriedFrom(inner[0]);
+    const handoff = HandoffDialog.optionsOf(inner.find((instance) => instance.id === this.handoffDialogId));
+    return { ...kept, ...(handoff?.profile !== undefined ? { profile: handoff.profile } : {}) };
+  }
+
+  private triggered(innerDc: DialogContext): HandoffDecision | undefined {
+    if (this.handoffDialogId === undefined || innerDc.context.activity.type !== ActivityTypes.Message) return undefined;
+    return innerDc.context.turnState.get<HandoffDecision | undefined>(HANDOFF_TRIGGERED);
+  }
+
+  /** The handoff options for a bot-level trigger: what the running request dialog knew, the summaries, the cues. */
+  private handoffAfterTrigger(innerDc: DialogContext, decision: HandoffDecision, carried: MainDialogOptions): MainDialogOptions {
+    const request = innerDc.stack.find((instance) => instance.id === this.requestDialogId);
+    const snapshot = this.snapshots?.handoffSnapshot(request, carried.profile);
+    const profile = snapshot?.profile ?? carried.profile;
+    const said = innerDc.context.activity.text?.trim();
+    const handoff: HandoffDialogOptions = {
+      reason: decision.reason,
+      message: decision.message,
+      priority: handoffPriority(decision.reason),
+      resolverGroup: snapshot?.resolverGroup ?? null,
+      context: {
+        ...snapshot?.context,
+        request: snapshot?.context.request ?? (said || undefined),
+        summaries: [...(carried.summaries ?? [])],
+        cues: decision.cues,
+      },
+      ...(snapshot?.ticket ? { ticket: snapshot.ticket } : {}),
+      ...(profile !== undefined ? { profile } : {}),
+    };
+    return { ...carried, ...(profile !== undefined ? { profile } : {}), handoff };
   }
 
   protected override beginFirstQuestion(innerDc: DialogContext): Promise<DialogTurnResult> {
@@ -283,7 +413,46 @@ export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
     return step.beginDialog(this.requestDialogId, options);
   }
 
-  /** (3) «¿Hay algo más en que pueda ayudarle?» — after keeping the summary of what the request dialog did. */
+  /** (3) The request dialog asked for an agent (a dialog-level trigger): begins the handoff dialog. */
+  private async handoffIfAskedStep(step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> {
+    const result = step.result as RequestDialogResult | undefined;
+    if (!result?.handoff || this.handoffDialogId === undefined) return step.next(result);
+    const options: HandoffDialogOptions = {
+      ...result.handoff,
+      context: { ...result.handoff.context, summaries: [...(step.options.summaries ?? [])] },
+      ...(result.profile !== undefined ? { profile: result.profile } : {}),
+    };
+    return step.beginDialog(this.handoffDialogId, options);
+  }
+
+  /** (3') Begins the handoff dialog with the options the main dialog was begun with. */
+  private async beginHandoffStep(step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> {
+    const { handoff } = step.options;
+    if (!handoff || this.handoffDialogId === undefined) return step.next(undefined);
+    return step.beginDialog(this.handoffDialogId, handoff);
+  }
+
+  /**
+   * (4) After the handoff dialog: closed by the agent → the conversation ends quietly (the agent said the farewell);
+   * a message that found the handoff gone → it is taken as a new request; otherwise «¿Hay algo más…?».
+   */
+  private async afterHandoffStep(step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> {
+    const result = step.result as (HandoffDialogResult & RequestDialogResult) | undefined;
+    if (result?.closed) return step.endDialog();
+    const { activity } = step.context;
+    if (result?.stale && activity.type === ActivityTypes.Message && isRequestText(activity.text)) {
+      const profile = result.profile ?? step.options.profile;
+      const options: MainDialogOptions = {
+        request: activity.text,
+        ...(step.options.summaries ? { summaries: step.options.summaries } : {}),
+        ...(profile !== undefined ? { profile } : {}),
+      };
+      return step.replaceDialog(MainDialogIds.requestWaterfall, options);
+    }
+    return step.next(result);
+  }
+
+  /** (5) «¿Hay algo más en que pueda ayudarle?» — after keeping the summary of what the request dialog did. */
   private async anythingElseStep(step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> {
     const result = step.result as RequestDialogResult | undefined;
     const summaries = [...(step.options.summaries ?? [])];
@@ -298,7 +467,7 @@ export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
     return step.prompt(MainDialogIds.yesNoPrompt, options);
   }
 
-  /** (4) «sí» → ask again from the top; «no» → the protocol farewell, by time of day. */
+  /** (6) «sí» → ask again from the top; «no» → the protocol farewell, by time of day. */
   private async farewellStep(step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> {
     const result: unknown = step.result;
     const values = step.values as StepValues;

@@ -91,6 +91,8 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     /** For resolvers: the resolver group (as named in the catalog) whose tickets they work. */
     resolverGroup: text('resolver_group'),
+    /** For agents: the resolver groups (queues) they attend; empty = the general queue. */
+    skills: jsonb('skills').$type<string[]>().notNull().default([]),
     active: boolean('active').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
@@ -388,11 +390,54 @@ export const handoffs = pgTable(
     closeReason: text('close_reason'),
     /** Times it went back to the queue (an agent vanished or transferred it). */
     requeues: integer('requeues').notNull().default(0),
+    /** When the agent accepted it; null while `assigned` = offered to the agent, not yet accepted. */
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    /** Handed to an external agent hub (Bot Framework handoff protocol) rather than our queues. */
+    external: boolean('external').notNull().default(false),
+    /** What the bot collected (identification, route decision, diagnostics…), shown to the agent. */
+    context: jsonb('context').$type<Record<string, unknown>>().notNull().default({}),
+    /** Last hold or position message sent to the person while waiting. */
+    lastHoldAt: timestamp('last_hold_at', { withTimezone: true }),
+    /** Position last told to the person (they are told again when it changes). */
+    lastPositionTold: integer('last_position_told'),
+    /** Last message of the agent to the person, and of the person (for the agent-silent hold message). */
+    lastAgentAt: timestamp('last_agent_at', { withTimezone: true }),
+    lastPersonAt: timestamp('last_person_at', { withTimezone: true }),
+    /** Note left by the agent who transferred it. */
+    transferNote: text('transfer_note'),
+    /** Ticket registered from this conversation by the agent. */
+    ticketNumber: text('ticket_number'),
   },
   (t) => [
     uniqueIndex('handoffs_open_conversation_uq').on(t.conversationId).where(sql`${t.status} in ('queued', 'assigned')`),
     index('handoffs_queue_idx').on(t.resolverGroup, t.status, t.priority, t.queuedAt),
     index('handoffs_agent_idx').on(t.agentUserId, t.status),
     check('handoffs_status_ck', sql`${t.status} in ('queued', 'assigned', 'closed', 'cancelled')`),
+  ],
+);
+
+export const CALLBACK_STATUSES = ['pending', 'done', 'cancelled'] as const;
+
+/** A person asked to be called back (desk closed, nobody free, or the wait was too long). Placed by the IVR scheduler. */
+export const callbackRequests = pgTable(
+  'callback_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    conversationId: text('conversation_id').notNull(),
+    channel: text('channel').notNull(),
+    requesterId: uuid('requester_id'),
+    name: text('name'),
+    phone: text('phone').notNull(),
+    /** When they asked to be called, in their words («mañana a las diez»). */
+    preferredTime: text('preferred_time'),
+    resolverGroup: text('resolver_group'),
+    reason: text('reason').notNull(),
+    status: text('status', { enum: CALLBACK_STATUSES }).notNull().default('pending'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    handledAt: timestamp('handled_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('callback_requests_status_idx').on(t.status, t.createdAt),
+    check('callback_requests_status_ck', sql`${t.status} in ('pending', 'done', 'cancelled')`),
   ],
 );

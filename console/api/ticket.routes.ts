@@ -1,7 +1,10 @@
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { Session, SessionService, UserRole } from '../../services/auth/session.service';
+import type { CatalogFile } from '../../services/catalog/catalog-format';
 import { ApiError } from '../../services/http/api-error';
+import type { RequesterRole } from '../../services/script/identification';
+import { IMPACT_LEVELS, URGENCY_LEVELS } from '../../services/tickets/priority';
 import {
   MAX_NOTE_LENGTH,
   MAX_PAGE_SIZE,
@@ -58,6 +61,86 @@ const assignBody = z.strictObject({
   assignee: z.email({ error: 'El responsable debe ser el correo de un resolutor.' }).max(200).nullable().optional(),
   note: note.nullish(),
 });
+
+/** Channels of requests that did not arrive through the bot: a letter (oficio) or in person at the desk. */
+export const WALK_IN_CHANNELS = ['oficio', 'presencial'] as const;
+/** Who registers requests that came by letter or in person: the first level and coordination. */
+const REGISTER_ROLES: readonly UserRole[] = ['agent', 'coordinator', 'admin'];
+const MAX_DESCRIPTION_LENGTH = 4000;
+const REQUESTER_ROLES = ['docente', 'administrativo', 'estudiante', 'otro'] as const satisfies readonly RequesterRole[];
+
+const optionalText = (max: number, label: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, { error: `${label} admite hasta ${max} caracteres.` })
+    .optional()
+    .transform((v) => (v === '' ? undefined : v));
+
+const registerBody = z.strictObject({
+  channel: z.enum(WALK_IN_CHANNELS, { error: 'Indique cómo llegó la solicitud: oficio o presencial.' }),
+  kind: z.enum(['incident', 'request'], { error: 'Indique si es una falla (incident) o una petición de servicio (request).' }),
+  description: z
+    .string({ error: 'Describa el problema o la petición.' })
+    .trim()
+    .min(1, { error: 'La descripción no puede estar vacía.' })
+    .max(MAX_DESCRIPTION_LENGTH, { error: `La descripción admite hasta ${MAX_DESCRIPTION_LENGTH} caracteres.` }),
+  urgency: z.enum(URGENCY_LEVELS, { error: 'Urgencia desconocida (use critical, high, medium o low).' }),
+  impact: z.enum(IMPACT_LEVELS, { error: 'Impacto desconocido (use extensive, significant, moderate o minor).' }),
+  serviceCode: z
+    .string()
+    .trim()
+    .max(60, { error: 'El código de servicio admite hasta 60 caracteres.' })
+    .regex(/^[A-Z0-9]+(?:-[A-Z0-9]+)*$/, { error: 'El código de servicio va en MAYÚSCULAS, dígitos y guiones (p. ej. CORREO-CONTRASENA).' })
+    .nullish(),
+  resolverGroup: z
+    .string()
+    .trim()
+    .min(1, { error: 'El grupo resolutor no puede estar vacío.' })
+    .max(MAX_RESOLVER_GROUP_LENGTH, { error: `El grupo resolutor admite hasta ${MAX_RESOLVER_GROUP_LENGTH} caracteres.` })
+    .nullish(),
+  requester: z.strictObject(
+    {
+      name: z
+        .string({ error: 'Escriba el nombre de quien solicita.' })
+        .trim()
+        .min(1, { error: 'Escriba el nombre de quien solicita.' })
+        .max(200, { error: 'El nombre admite hasta 200 caracteres.' }),
+      unitName: optionalText(200, 'La unidad'),
+      role: z.enum(REQUESTER_ROLES, { error: `Tipo de usuario desconocido (use ${REQUESTER_ROLES.join(', ')}).` }).optional(),
+      extension: z
+        .string()
+        .trim()
+        .regex(/^\d{0,10}$/, { error: 'La extensión lleva solo dígitos (hasta 10).' })
+        .optional()
+        .transform((v) => (v === '' ? undefined : v)),
+      email: z
+        .union([z.literal(''), z.email({ error: 'El correo no es válido.' }).max(200, { error: 'El correo admite hasta 200 caracteres.' })])
+        .optional()
+        .transform((v) => (v === '' ? undefined : v?.toLowerCase())),
+      phone: z
+        .string()
+        .trim()
+        .regex(/^[\d +()-]{0,25}$/, { error: 'El teléfono lleva dígitos, espacios, «+», «-» o paréntesis (hasta 25).' })
+        .optional()
+        .transform((v) => (v === '' ? undefined : v)),
+    },
+    { error: 'Indique los datos de quien solicita (al menos su nombre).' },
+  ),
+  reference: optionalText(100, 'El número de oficio'),
+  /** A random id per form submission: the same one twice registers one ticket (double click, retry). */
+  clientId: z
+    .string()
+    .regex(/^[\w.:-]{8,100}$/, { error: 'El identificador de la solicitud debe tener de 8 a 100 letras, dígitos, «.», «:», «_» o «-».' })
+    .optional(),
+});
+
+/** A read-only view of the published catalog, to name the service and default its resolver group. */
+export interface PublishedCatalog {
+  readonly catalog: CatalogFile | null;
+}
+
+type Notifications = Parameters<TicketService['register']>[2];
 
 /** Parses with zod; a problem becomes a 400 naming each field in Spanish. */
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -130,7 +213,18 @@ function eventJson(e: TicketEventRow) {
  * Every change is recorded in the ticket's history with the console user's e-mail.
  */
 export class TicketRoutes implements ConsoleRoutes {
-  constructor(private readonly deps: { sessions: SessionService; tickets: TicketService }) {
+  constructor(
+    private readonly deps: {
+      sessions: SessionService;
+      tickets: TicketService;
+      /** The serving catalog (the CatalogRouter): names the service of a request registered here. */
+      catalog?: PublishedCatalog;
+      /** Messages to queue when a request is registered here (as the bot's tickets: requester and group e-mails). */
+      notifications?: Notifications;
+      /** Called after a registration (wakes the outbox). */
+      onRegistered?: () => void;
+    },
+  ) {
     if (!deps.sessions) throw new Error('TicketRoutes: sessions are required');
     if (!deps.tickets) throw new Error('TicketRoutes: ticket service is required');
   }
@@ -159,6 +253,11 @@ export class TicketRoutes implements ConsoleRoutes {
       res.setHeader('Cache-Control', 'no-store');
       res.send(200, { tickets: page.tickets.map(ticketJson), nextCursor: page.nextCursor });
     }));
+    server.post(p, this.as(REGISTER_ROLES, async (req, res, viewer) => {
+      const body = parse(registerBody, jsonBody(req), 'Solicitud inválida');
+      const result = await this.registerWalkIn(body, viewer);
+      res.send(result.created ? 201 : 200, { ticket: ticketJson(result.ticket), created: result.created });
+    }));
     server.get(`${p}/:number`, this.as(view, async (req, res, viewer) => {
       const { ticket, history } = await this.deps.tickets.view(numberParam(req), viewer);
       res.setHeader('Cache-Control', 'no-store');
@@ -182,6 +281,55 @@ export class TicketRoutes implements ConsoleRoutes {
       const result = await this.deps.tickets.assign(number, body, viewer);
       res.send(200, { ticket: ticketJson(result.ticket), changed: result.changed });
     }));
+  }
+
+  /**
+   * A request that came by letter or in person, registered by the desk into the same tickets: the channel is
+   * recorded, the letter's number heads the description (so the list's search finds it), and a known service
+   * code names the service and, unless given, its resolver group.
+   */
+  private async registerWalkIn(body: z.infer<typeof registerBody>, viewer: TicketViewer): Promise<{ ticket: TicketRow; created: boolean }> {
+    let serviceName: string | null = null;
+    let resolverGroup = body.resolverGroup ?? null;
+    const code = body.serviceCode ?? null;
+    if (code !== null && this.deps.catalog) {
+      const service = this.deps.catalog.catalog?.services.find((s) => s.code === code);
+      if (!service) {
+        throw new ApiError(400, 'BadArgument', `Solicitud inválida: serviceCode: el servicio ${code} no está en el catálogo publicado.`, {}, [
+          { path: 'serviceCode', message: `El servicio ${code} no está en el catálogo publicado.` },
+        ]);
+      }
+      serviceName = service.name;
+      resolverGroup ??= service.resolverGroup;
+    }
+    const r = body.requester;
+    const reference = body.reference ? `${body.channel === 'oficio' ? 'Oficio núm.' : 'Referencia'} ${body.reference}` : null;
+    const result = await this.deps.tickets.register(
+      {
+        kind: body.kind,
+        serviceCode: code,
+        serviceName,
+        resolverGroup,
+        requester: {
+          name: r.name,
+          ...(r.unitName ? { unit: r.unitName } : {}),
+          ...(r.role ? { role: r.role } : {}),
+          ...(r.extension ? { extension: r.extension } : {}),
+          ...(r.email ? { email: r.email } : {}),
+          ...(r.phone ? { phone: r.phone } : {}),
+        },
+        channel: body.channel,
+        conversationId: null,
+        description: reference ? `${reference}. ${body.description}` : body.description,
+        urgency: body.urgency,
+        impact: body.impact,
+        idempotencyKey: body.clientId ? `console:${viewer.id}:${body.clientId}` : null,
+      },
+      viewer.email,
+      this.deps.notifications,
+    );
+    if (result.created) this.deps.onRegistered?.();
+    return result;
   }
 
   /** A route for `roles` (401/403/CSRF by authorize()); ticket errors leave as Spanish JSON 4xx. */

@@ -139,6 +139,52 @@ export class ApiClient {
   importCatalog(catalog, asDraft) {
     return this.request('POST', `/api/catalog/import?draft=${asDraft ? 'true' : 'false'}`, catalog);
   }
+  // --- live attention ------------------------------------------------------------------------------------
+  handoffSnapshot() {
+    return this.request('GET', '/api/handoff/snapshot');
+  }
+  setPresence(status) {
+    return this.request('PUT', '/api/handoff/presence', { status });
+  }
+  acceptHandoff(id) {
+    return this.request('POST', `/api/handoff/${encodeURIComponent(id)}/accept`, {});
+  }
+  handoffDetail(id) {
+    return this.request('GET', `/api/handoff/${encodeURIComponent(id)}`);
+  }
+  /** `clientId` makes a retried send count once. */
+  sendReply(id, text, clientId) {
+    return this.request('POST', `/api/handoff/${encodeURIComponent(id)}/messages`, clientId ? { text, clientId } : { text });
+  }
+  sendPhrase(id, key) {
+    return this.request('POST', `/api/handoff/${encodeURIComponent(id)}/phrases`, { key });
+  }
+  sendTyping(id) {
+    return this.request('POST', `/api/handoff/${encodeURIComponent(id)}/typing`, {});
+  }
+  ticketDraft(id) {
+    return this.request('GET', `/api/handoff/${encodeURIComponent(id)}/ticket-draft`);
+  }
+  createHandoffTicket(id, ticket) {
+    return this.request('POST', `/api/handoff/${encodeURIComponent(id)}/ticket`, ticket);
+  }
+  /** `to`: `{ group, note }` or `{ agentUserId, note }`. */
+  transferHandoff(id, to) {
+    return this.request('POST', `/api/handoff/${encodeURIComponent(id)}/transfer`, to);
+  }
+  returnToBot(id) {
+    return this.request('POST', `/api/handoff/${encodeURIComponent(id)}/return`, {});
+  }
+  closeHandoff(id) {
+    return this.request('POST', `/api/handoff/${encodeURIComponent(id)}/close`, {});
+  }
+
+  // --- tickets -------------------------------------------------------------------------------------------
+  /** Registers a request that came by letter (oficio) or in person: `{ ticket, created }`. */
+  registerTicket(body) {
+    return this.request('POST', '/api/tickets', body);
+  }
+
   /** The address that downloads a catalog file (`'draft'`, a version number, or latest published). */
   exportUrl(version) {
     return version === undefined || version === null ? '/api/catalog/export' : `/api/catalog/export?version=${encodeURIComponent(version)}`;

@@ -1,5 +1,7 @@
 // The console shell: session (login/logout), header and main navigation, and the router that maps
 // /console/… addresses to views. Each section of the nav is one entry of SECTIONS.
+import { AgentDesk } from './agent-desk.js';
+import { ATTENTION_ROLES, AgentView } from './agent-view.js';
 import { ApiClient } from './api.js';
 import { CatalogView } from './catalog-view.js';
 import { focusElement, h, replaceChildren, toast } from './dom.js';
@@ -10,13 +12,34 @@ import { confirmDialog } from './modal.js';
 
 const BASE = '/console';
 const APP_TITLE = 'Consola Ventanilla';
+/** The title while queued conversations wait unseen: «(2) Ventanilla — consola». */
+const BADGE_TITLE = 'Ventanilla — consola';
 
 /**
  * The sections of the main navigation. A later section («Agentes», «Indicadores») is one more entry:
  * `path` is its address prefix, `create(ctx)` returns a view with `show(subpath)`, and optionally
- * `canLeave()` (resolves false to stay, e.g. with unsaved changes).
+ * `canLeave()` (resolves false to stay, e.g. with unsaved changes) and `dispose()` (when left).
+ * `roles`: who sees it in the navigation (its address still works for everyone, and the view says what is not
+ * allowed); `landing`: the roles that start on it.
  */
-const SECTIONS = [{ id: 'catalog', path: `${BASE}/catalogo`, label: 'Catálogo de servicios', create: (ctx) => new CatalogView(ctx) }];
+const SECTIONS = [
+  {
+    id: 'attention',
+    path: `${BASE}/atencion`,
+    label: 'Atención',
+    roles: ATTENTION_ROLES,
+    landing: ['agent'],
+    create: (ctx) => new AgentView(ctx),
+  },
+  {
+    id: 'catalog',
+    path: `${BASE}/catalogo`,
+    label: 'Catálogo de servicios',
+    roles: ['coordinator', 'admin', 'resolver'],
+    landing: ['coordinator', 'admin', 'resolver'],
+    create: (ctx) => new CatalogView(ctx),
+  },
+];
 
 class ConsoleApp {
   constructor() {
@@ -27,7 +50,37 @@ class ConsoleApp {
     this.user = null;
     this.section = null;
     this.view = null;
+    this.desk = null;
+    this.baseTitle = document.title;
+    this.badge = 0;
     this.currentUrl = location.pathname + location.search;
+  }
+
+  /** The section a role starts on. */
+  landing() {
+    const role = this.user?.role;
+    return SECTIONS.find((s) => s.landing.includes(role)) ?? SECTIONS.find((s) => s.id === 'catalog');
+  }
+
+  setTitle(title) {
+    this.baseTitle = title;
+    this.applyTitle();
+  }
+
+  applyTitle() {
+    document.title = this.badge > 0 ? `(${this.badge}) ${BADGE_TITLE}` : this.baseTitle;
+  }
+
+  leaveView() {
+    this.view?.dispose?.();
+    this.view = null;
+    this.section = null;
+  }
+
+  stopDesk() {
+    this.desk?.stop();
+    this.desk = null;
+    this.badge = 0;
   }
 
   async start() {
@@ -51,14 +104,14 @@ class ConsoleApp {
   // --- session ------------------------------------------------------------------------------------------
   showLogin(message) {
     this.user = null;
-    this.view = null;
-    this.section = null;
+    this.leaveView();
+    this.stopDesk();
     this.topbar.hidden = true;
     // A dialog left open by the view that found the session gone has nothing left to act on.
     const modal = document.getElementById('modal');
     if (modal.open) modal.close();
     replaceChildren(modal);
-    document.title = `Iniciar sesión — ${APP_TITLE}`;
+    this.setTitle(`Iniciar sesión — ${APP_TITLE}`);
     const login = new LoginView({ api: this.api, onLoggedIn: (user) => this.enter(user, { focusHeading: true }) });
     replaceChildren(this.main, login.render(message));
     login.focus();
@@ -69,6 +122,20 @@ class ConsoleApp {
     document.getElementById('session-name').textContent = user.displayName || user.email;
     document.getElementById('session-role').textContent = label(ROLE_LABELS, user.role);
     this.topbar.hidden = false;
+    // The live channel of the agent console lives as long as the session: alerts reach other sections too.
+    this.stopDesk();
+    if (ATTENTION_ROLES.includes(user.role)) {
+      this.desk = new AgentDesk({
+        api: this.api,
+        user,
+        onSessionEnded: () => this.sessionEnded(),
+        onBadge: (n) => {
+          this.badge = n;
+          this.applyTitle();
+        },
+      });
+      this.desk.start();
+    }
     this.route({ focusHeading });
   }
 
@@ -121,36 +188,37 @@ class ConsoleApp {
 
   route({ focusHeading }) {
     const pathname = location.pathname.replace(/\/+$/, '') || BASE;
+    const landing = this.landing();
     if (pathname === BASE) {
-      history.replaceState(null, '', SECTIONS[0].path);
-      this.currentUrl = SECTIONS[0].path;
+      history.replaceState(null, '', landing.path);
+      this.currentUrl = landing.path;
       return this.route({ focusHeading });
     }
     const section = SECTIONS.find((s) => pathname === s.path || pathname.startsWith(`${s.path}/`));
     this.renderNav(section);
+    this.desk?.setViewActive(section?.id === 'attention');
     if (!section) {
-      this.section = null;
-      this.view = null;
-      document.title = `Página no encontrada — ${APP_TITLE}`;
+      this.leaveView();
+      this.setTitle(`Página no encontrada — ${APP_TITLE}`);
       const heading = h('h1', { tabindex: '-1' }, 'Página no encontrada');
       replaceChildren(
         this.main,
-        h('div', { class: 'page' }, heading, h('p', {}, 'La dirección no corresponde a ninguna sección de la consola. '), h('p', {}, h('a', { href: SECTIONS[0].path }, `Ir a ${SECTIONS[0].label}`))),
+        h('div', { class: 'page' }, heading, h('p', {}, 'La dirección no corresponde a ninguna sección de la consola. '), h('p', {}, h('a', { href: landing.path }, `Ir a ${landing.label}`))),
       );
       if (focusHeading) focusElement(heading);
       return undefined;
     }
     if (this.section !== section || !this.view) {
+      this.leaveView();
       this.section = section;
       this.view = section.create({
         api: this.api,
         user: this.user,
         main: this.main,
         basePath: section.path,
+        desk: this.desk,
         navigate: (url, options) => this.navigate(url, options),
-        setTitle: (title) => {
-          document.title = `${title} — ${APP_TITLE}`;
-        },
+        setTitle: (title) => this.setTitle(`${title} — ${APP_TITLE}`),
         confirm: confirmDialog,
       });
     }
@@ -164,7 +232,9 @@ class ConsoleApp {
       h(
         'ul',
         { class: 'mainnav__list' },
-        SECTIONS.map((s) => h('li', {}, h('a', { href: s.path, class: 'mainnav__link', 'aria-current': s === active ? 'page' : false }, s.label))),
+        SECTIONS.filter((s) => s.roles.includes(this.user?.role)).map((s) =>
+          h('li', {}, h('a', { href: s.path, class: 'mainnav__link', 'aria-current': s === active ? 'page' : false }, s.label)),
+        ),
       ),
     );
   }

@@ -10,7 +10,7 @@ const KINDS = ['fault', 'request', 'either'];
 const URGENCIES = ['critical', 'high', 'medium', 'low'];
 const ANSWERS = ['yesno', 'choice', 'text'];
 const LANGUAGES = ['es', 'en'];
-const SERVICE_KEYS = ['code', 'name', 'category', 'scope', 'kind', 'resolverGroup', 'examples', 'selfHelp', 'diagnostics', 'defaultUrgency', 'active'];
+const SERVICE_KEYS = ['code', 'name', 'category', 'scope', 'kind', 'resolverGroup', 'examples', 'selfHelp', 'diagnostics', 'defaultUrgency', 'active', 'requiresAgent'];
 const DIAGNOSTIC_KEYS = ['id', 'question', 'answer', 'options'];
 const CATALOG_KEYS = ['format', 'language', 'referral', 'services', 'outOfScope'];
 
@@ -65,6 +65,9 @@ export function serviceProblems(service, { otherCodes = [], prefix = '', strict 
   if (!KINDS.includes(service.kind)) problems.push({ path: at('kind'), message: 'Elija «Falla», «Petición» o «Ambos».' });
   if (!URGENCIES.includes(service.defaultUrgency)) problems.push({ path: at('defaultUrgency'), message: 'Elija una urgencia.' });
   if (typeof service.active !== 'boolean') problems.push({ path: at('active'), message: 'Indique si el servicio está activo.' });
+  if (service.requiresAgent !== undefined && typeof service.requiresAgent !== 'boolean') {
+    problems.push({ path: at('requiresAgent'), message: 'Indique si lo atiende un agente (sí o no).' });
+  }
 
   textList(service.examples, at('examples'), problems, { required: true, emptyMessage: 'Agregue al menos un ejemplo de cómo lo pide la gente.' });
   textList(service.selfHelp, at('selfHelp'), problems, { required: false });

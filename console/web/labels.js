@@ -17,7 +17,7 @@ export const SOURCE_LABELS = {
   rollback: 'Restauración',
   default: 'Catálogo inicial',
 };
-export const ROLE_LABELS = { admin: 'Administración', coordinator: 'Coordinación', agent: 'Agente' };
+export const ROLE_LABELS = { admin: 'Administración', coordinator: 'Coordinación', agent: 'Agente', resolver: 'Resolutor' };
 export const FIELD_LABELS = {
   code: 'Código',
   name: 'Nombre',
@@ -30,11 +30,72 @@ export const FIELD_LABELS = {
   diagnostics: 'Preguntas de diagnóstico',
   defaultUrgency: 'Urgencia predeterminada',
   active: 'Activo',
+  requiresAgent: 'Lo atiende un agente',
+  // Tickets registered from the console («Registrar solicitud», «Crear ticket»).
+  channel: 'Medio',
+  reference: 'Número de oficio',
+  description: 'Descripción',
+  urgency: 'Urgencia',
+  impact: 'Impacto',
+  serviceCode: 'Código de servicio',
+  requester: 'Solicitante',
+  unitName: 'Unidad',
+  role: 'Tipo de usuario',
+  extension: 'Extensión',
+  email: 'Correo electrónico',
+  phone: 'Teléfono',
+  group: 'Grupo',
+  agentUserId: 'Agente',
+  note: 'Nota',
+  text: 'Mensaje',
 };
 export const SETTINGS_LABELS = {
   language: 'Idioma',
   referral: 'Mensaje y teléfono de orientación',
   outOfScope: 'Ejemplos fuera de ámbito',
+};
+
+// --- live attention («Atención») ------------------------------------------------------------------------------
+export const PRESENCE_LABELS = { available: 'Disponible', busy: 'Ocupado', away: 'Ausente', offline: 'Desconectado' };
+export const HANDOFF_STATUS_LABELS = { queued: 'En espera', offered: 'Ofrecida a usted', assigned: 'En atención', closed: 'Cerrada', cancelled: 'Cancelada' };
+export const HANDOFF_REASON_LABELS = {
+  asked: 'Pidió hablar con un agente',
+  not_understood: 'El bot no le entendió',
+  distress: 'Molestia o urgencia',
+  critical: 'Urgencia crítica',
+  requires_agent: 'Servicio que atiende un agente',
+  transfer: 'Transferida',
+};
+export const CHANNEL_LABELS = {
+  webchat: 'Chat web',
+  directline: 'Chat web',
+  voice: 'Teléfono',
+  email: 'Correo electrónico',
+  facebook: 'Messenger',
+  x: 'X (mensaje directo)',
+  twitter: 'X (mensaje directo)',
+  sms: 'SMS',
+  whatsapp: 'WhatsApp',
+  emulator: 'Emulador',
+  msteams: 'Teams',
+  oficio: 'Oficio',
+  presencial: 'Presencial',
+};
+export const TRANSCRIPT_FROM_LABELS = { person: 'Persona', bot: 'Bot', agent: 'Agente', system: 'Mensaje automático' };
+export const TICKET_STATUS_LABELS = { registered: 'Registrado', assigned: 'Asignado', in_progress: 'En proceso', resolved: 'Resuelto', closed: 'Cerrado', cancelled: 'Cancelado' };
+export const TICKET_KIND_LABELS = { incident: 'Falla', request: 'Petición de servicio' };
+export const IMPACT_LABELS = { extensive: 'Extenso (100 %)', significant: 'Significativo (60 %)', moderate: 'Moderado (30 %)', minor: 'Menor (5 %)' };
+export const REQUESTER_ROLE_LABELS = { docente: 'Docente', administrativo: 'Personal administrativo', estudiante: 'Estudiante', otro: 'Otro' };
+export const WALK_IN_CHANNEL_LABELS = { oficio: 'Oficio (por escrito)', presencial: 'Presencial (en ventanilla)' };
+export const PERSON_FIELD_LABELS = {
+  name: 'Nombre',
+  unitName: 'Unidad',
+  unit: 'Unidad',
+  unitCode: 'Clave de la unidad',
+  role: 'Tipo de usuario',
+  extension: 'Extensión',
+  email: 'Correo electrónico',
+  phone: 'Teléfono',
 };
 
 /** A label, or the raw value when the API sends one this console does not know yet. */

@@ -22,6 +22,7 @@ const EMPTY_SERVICE = {
   diagnostics: [],
   defaultUrgency: 'medium',
   active: true,
+  requiresAgent: false,
 };
 
 export class ServiceEditor {
@@ -60,7 +61,9 @@ export class ServiceEditor {
       kind: select(options(KIND_LABELS), s.kind),
       defaultUrgency: select(options(URGENCY_LABELS), s.defaultUrgency),
       active: h('input', { type: 'checkbox', checked: s.active, 'data-path': 'active' }),
+      requiresAgent: h('input', { type: 'checkbox', checked: s.requiresAgent === true, 'data-path': 'requiresAgent', 'aria-describedby': nextId('requires-agent-hint') }),
     });
+    const requiresAgentHint = c.requiresAgent.getAttribute('aria-describedby');
     const datalist = (id, values) => h('datalist', { id }, values.map((v) => h('option', { value: v })));
 
     const onChange = () => this.updateDirty();
@@ -116,6 +119,14 @@ export class ServiceEditor {
           c.active,
           h('label', { for: this.ensureId(c.active) }, 'Activo (el bot lo ofrece)'),
           h('p', { class: 'field__error', 'data-error-for': 'active', hidden: true }),
+        ),
+        h(
+          'div',
+          { class: 'field field--checkbox' },
+          c.requiresAgent,
+          h('label', { for: this.ensureId(c.requiresAgent) }, 'Lo atiende un agente'),
+          h('p', { class: 'field__hint', id: requiresAgentHint }, 'El bot identifica a la persona y le comunica con un agente de la mesa de ayuda en lugar de registrarlo solo.'),
+          h('p', { class: 'field__error', 'data-error-for': 'requiresAgent', hidden: true }),
         ),
         datalist(c.category.getAttribute('list'), distinct('category')),
         datalist(c.resolverGroup.getAttribute('list'), distinct('resolverGroup')),
@@ -182,6 +193,8 @@ export class ServiceEditor {
       diagnostics: this.diagnostics.values(),
       defaultUrgency: c.defaultUrgency.value,
       active: c.active.checked,
+      // Optional in the format: written only when set, so catalogs without it stay as they were.
+      ...(c.requiresAgent.checked ? { requiresAgent: true } : {}),
     };
   }
 

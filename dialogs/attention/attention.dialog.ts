@@ -2,19 +2,23 @@ import type { TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   DialogContext,
+  DialogInstance,
   DialogTurnResult,
   TextPrompt,
   WaterfallDialog,
   WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { CatalogServiceDef } from '../../services/catalog/catalog-format';
-import type { Desk, DeskTicket } from '../../services/attention/desk';
+import type { Desk } from '../../services/attention/desk';
+import type { HandoffDecision, HandoffTriggers } from '../../services/handoff/triggers';
 import { isVague } from '../../services/nlu/vagueness';
 import { URGENCY_LEVELS, type Impact, type Urgency } from '../../services/tickets/priority';
 import { normalizeUtterance } from '../interruptible.dialog';
-import type { RequestDialogOptions, RequestDialogResult } from '../main.dialog';
+import { handoffPriority, type HandoffDialogOptions } from '../handoff/handoff.dialog';
+import type { HandoffSnapshotSource, RequestDialogOptions, RequestDialogResult, RequestSnapshot } from '../main.dialog';
 import { messages } from '../messages/es-MX';
 import {
+  announceTicket,
   answerText,
   ask,
   AttentionIds,
@@ -28,22 +32,26 @@ import {
   say,
   textOrExplain,
   turnKey,
+  UNCLASSIFIED_GROUP,
 } from './case';
+import { caseOf, profileSnapshot, snapshotOf } from './handoff-context';
 import { SlotFilling } from './slot-filling';
 import { StatusLookup } from './status-lookup';
 import type { Understanding } from './understanding';
 
-export { AttentionIds, channelFacts, type Profile } from './case';
+export { AttentionIds, channelFacts, type Profile, UNCLASSIFIED_GROUP } from './case';
 
 const m = messages.attention;
-
-/** The resolver group of requests whose service could not be identified: the desk classifies them. */
-export const UNCLASSIFIED_GROUP = 'Mesa de Ayuda';
 
 /** Constructor dependencies of {@link AttentionDialog}. */
 export interface AttentionDialogDeps {
   desk: Desk;
   understanding: Understanding;
+  /**
+   * Hand over to an agent (the result carries the decision) when the request is not understood twice in a row, the
+   * service requires an agent, or the urgency is critical. Give it only when a handoff dialog is wired.
+   */
+  triggers?: HandoffTriggers | undefined;
 }
 
 /** «Es una falla» / «es una petición», in the answer to «¿falla o petición?» or in the request itself. */
@@ -64,10 +72,17 @@ function kindIn(text: string): 'incident' | 'request' | undefined {
  * record; the service's diagnostic questions; fault → self-help and «¿Se resolvió?»; request (or unresolved
  * fault) → impact, contact data and a ticket. Ends with a {@link RequestDialogResult} whose summary goes into the
  * farewell.
+ *
+ * With handoff triggers it ends instead with a handoff decision (the main dialog hands the conversation over) when
+ * answers about the request are not understood twice in a row (the vague request and its clarification, «¿Se
+ * refiere a…?», fault or request, diagnostic questions, «¿Se resolvió?», impact — identification and contact data
+ * keep their own fallback), when the service is flagged `requiresAgent` (right after identification), or when the
+ * urgency is critical (before the ticket's questions).
  */
-export class AttentionDialog extends ComponentDialog<RequestDialogOptions> {
+export class AttentionDialog extends ComponentDialog<RequestDialogOptions> implements HandoffSnapshotSource {
   private readonly desk: Desk;
   private readonly understanding: Understanding;
+  private readonly triggers: HandoffTriggers | undefined;
   private readonly slots: SlotFilling;
   private readonly status: StatusLookup;
 
@@ -77,6 +92,7 @@ export class AttentionDialog extends ComponentDialog<RequestDialogOptions> {
     if (!deps.understanding) throw new Error('AttentionDialog: understanding is required');
     this.desk = deps.desk;
     this.understanding = deps.understanding;
+    this.triggers = deps.triggers;
     this.slots = new SlotFilling(this.desk, this.understanding);
     this.status = new StatusLookup(this.desk, this.understanding, (c, summary) => this.result(c, summary));
 
@@ -126,8 +142,14 @@ export class AttentionDialog extends ComponentDialog<RequestDialogOptions> {
       return step.endDialog(this.result(c, null));
     }
     const decision = this.desk.route(c.request);
+    c.route = { decision: decision.decision, code: decision.code, confidence: decision.confidence };
     const vague = isVague(c.request) && (decision.decision === 'out_of_scope' || (decision.decision !== 'ambiguous' && decision.confidence < 0.2));
-    if (vague) return c.clarified ? this.unclassified(step, c) : step.replaceDialog(AttentionIds.clarify, c);
+    if (vague) {
+      const miss = this.miss(c);
+      if (miss.decision) return this.handOver(step, c, miss.decision);
+      const next: Case = { ...c, tries: { ...c.tries, missed: miss.missed } };
+      return c.clarified ? this.unclassified(step, next) : step.replaceDialog(AttentionIds.clarify, next);
+    }
     if (decision.decision === 'out_of_scope') return this.outOfScope(step, c);
     if (decision.decision === 'ambiguous' && decision.code) {
       // Offering choices again and again helps nobody: after two rounds the desk classifies it.
@@ -186,11 +208,15 @@ export class AttentionDialog extends ComponentDialog<RequestDialogOptions> {
     if (!isVague(text) && text.split(/\s+/).length > 3) {
       return step.replaceDialog(AttentionIds.triage, { ...c, request: `${c.request} — ${text}`, clarified: true, tries: rounds });
     }
+    // «Ninguna de estas» or an answer that is no choice: the request is still not understood.
+    const miss = this.miss(c);
+    if (miss.decision) return this.handOver(step, c, miss.decision);
+    const counted = { ...rounds, missed: miss.missed };
     if (none || (c.tries.answer ?? 0) >= 1) {
-      if (c.clarified) return this.unclassified(step, c);
-      return step.replaceDialog(AttentionIds.clarify, { ...c, tries: rounds });
+      if (c.clarified) return this.unclassified(step, { ...c, tries: counted });
+      return step.replaceDialog(AttentionIds.clarify, { ...c, tries: counted });
     }
-    return step.replaceDialog(AttentionIds.choose, { ...c, tries: { ...rounds, answer: 1 } });
+    return step.replaceDialog(AttentionIds.choose, { ...c, tries: { ...counted, answer: 1 } });
   }
 
   private choiceNames(c: Case): string[] {
@@ -233,9 +259,13 @@ export class AttentionDialog extends ComponentDialog<RequestDialogOptions> {
    */
   private async treatStep(step: WaterfallStepContext<Case>): Promise<DialogTurnResult> {
     const c = step.options;
-    if (c.unclassified) return this.collectContact(step, c);
+    if (c.unclassified) return this.beforeTicket(step, c, () => this.collectContact(step, c));
     const chosen = this.service(c.serviceCode);
     if (!chosen) return this.outOfScope(step, c);
+    if (chosen.requiresAgent === true && this.triggers) {
+      const { decision } = this.triggers.check({ text: '', understood: true, notUnderstoodInARow: 0, requiresAgent: true });
+      if (decision) return this.handOver(step, c, decision);
+    }
     if (chosen.scope === 'informative') {
       if (chosen.selfHelp.length > 0) await step.context.sendActivity(say(this.numbered(m.informationIntro, chosen.selfHelp)));
       return this.collectContact(step, { ...c, kind: 'informative' });
@@ -248,9 +278,9 @@ export class AttentionDialog extends ComponentDialog<RequestDialogOptions> {
     }
     if (kind === 'incident') {
       if (chosen.selfHelp.length > 0) return step.replaceDialog(AttentionIds.selfHelp, { ...c, kind });
-      return step.replaceDialog(AttentionIds.impact, { ...c, kind });
+      return this.beforeTicket(step, { ...c, kind }, () => step.replaceDialog(AttentionIds.impact, { ...c, kind }));
     }
-    return this.collectContact(step, { ...c, kind });
+    return this.beforeTicket(step, { ...c, kind }, () => this.collectContact(step, { ...c, kind }));
   }
 
   private numbered(intro: string, lines: readonly string[]): string {
@@ -266,8 +296,10 @@ export class AttentionDialog extends ComponentDialog<RequestDialogOptions> {
     const c = step.options;
     const kind = kindIn(answerText(step));
     if (kind) return step.replaceDialog(AttentionIds.treat, { ...c, kind, tries: {} });
+    const miss = this.miss(c);
+    if (miss.decision) return this.handOver(step, c, miss.decision);
     if ((c.tries.answer ?? 0) >= 1) return step.replaceDialog(AttentionIds.treat, { ...c, kind: 'incident', tries: {} });
-    return step.replaceDialog(AttentionIds.kind, { ...c, tries: { answer: 1 } });
+    return step.replaceDialog(AttentionIds.kind, { ...c, tries: { answer: 1, missed: miss.missed } });
   }
 
   private async askDiagnosticStep(step: WaterfallStepContext<Case>): Promise<DialogTurnResult> {
@@ -308,9 +340,11 @@ export class AttentionDialog extends ComponentDialog<RequestDialogOptions> {
     } else if (text !== '') {
       answer = text.slice(0, 1000);
     }
+    const miss = answer === undefined && question.answer !== 'text' ? this.miss(c) : undefined;
+    if (miss?.decision) return this.handOver(step, c, miss.decision);
     // An answer the bot does not understand on the second try is kept as written: the resolver reads it.
     if (answer === undefined && ((c.tries.answer ?? 0) >= 1 || question.answer === 'text')) answer = text.slice(0, 1000) || '(sin respuesta)';
-    if (answer === undefined) return step.replaceDialog(AttentionIds.diagnose, { ...c, tries: { answer: 1 } });
+    if (answer === undefined) return step.replaceDialog(AttentionIds.diagnose, { ...c, tries: { answer: 1, missed: miss?.missed ?? 1 } });
     const diagnostics = [...c.diagnostics, { id: question.id, question: question.question, answer }];
     return step.replaceDialog(AttentionIds.treat, { ...c, diagnostics, tries: {} });
   }
@@ -332,11 +366,15 @@ export class AttentionDialog extends ComponentDialog<RequestDialogOptions> {
       const name = this.service(c.serviceCode)?.name ?? '';
       return step.endDialog(this.result(c, m.summaryFirstLevel(name)));
     }
+    const miss = resolved === undefined ? this.miss(c) : undefined;
+    if (miss?.decision) return this.handOver(step, c, miss.decision);
     if (resolved === false || (c.tries.answer ?? 0) >= MAX_TRIES) {
-      await step.context.sendActivity(say(m.needsTicket));
-      return step.replaceDialog(AttentionIds.impact, { ...c, tries: {} });
+      return this.beforeTicket(step, c, async () => {
+        await step.context.sendActivity(say(m.needsTicket));
+        return step.replaceDialog(AttentionIds.impact, { ...c, tries: {} });
+      });
     }
-    return step.replaceDialog(AttentionIds.selfHelp, { ...c, tries: { answer: (c.tries.answer ?? 0) + 1 } });
+    return step.replaceDialog(AttentionIds.selfHelp, { ...c, tries: { answer: (c.tries.answer ?? 0) + 1, missed: miss?.missed ?? 1 } });
   }
 
   private async askImpactStep(step: WaterfallStepContext<Case>): Promise<DialogTurnResult> {
@@ -354,8 +392,10 @@ export class AttentionDialog extends ComponentDialog<RequestDialogOptions> {
     const byButton: Impact[] = ['minor', 'moderate', 'significant', 'extensive'];
     const impact = index >= 0 ? byButton[index] : this.understanding.impact(text);
     if (impact) return this.collectContact(step, { ...c, impact, tries: {} });
+    const miss = this.miss(c);
+    if (miss.decision) return this.handOver(step, c, miss.decision);
     if ((c.tries.answer ?? 0) >= 1) return this.collectContact(step, { ...c, impact: 'minor', tries: {} });
-    return step.replaceDialog(AttentionIds.impact, { ...c, tries: { answer: 1 } });
+    return step.replaceDialog(AttentionIds.impact, { ...c, tries: { answer: 1, missed: miss.missed } });
   }
 
   private collectContact(step: WaterfallStepContext<Case>, c: Case): Promise<DialogTurnResult> {
@@ -388,21 +428,10 @@ export class AttentionDialog extends ComponentDialog<RequestDialogOptions> {
       // The inbound activity that completed the request: a retried delivery finds this same ticket.
       idempotencyKey: turnKey(step.context),
     });
-    await this.announce(step.context, ticket);
+    await announceTicket(this.desk, step.context, ticket);
     const summary =
       kind === 'informative' ? m.summaryInformative(ticket.number) : m.summaryTicket(ticket.number, ticket.serviceName ?? m.unclassifiedService);
     return step.endDialog(this.result(c, summary));
-  }
-
-  /** Tells the person the number (and who will attend), then records that it was told. */
-  private async announce(context: TurnContext, ticket: DeskTicket): Promise<void> {
-    const first =
-      ticket.kind === 'informative'
-        ? m.informativeRegistered(ticket.number)
-        : m.ticketRegistered(ticket.number, ticket.resolverGroup ?? 'Mesa de Ayuda');
-    const contactless = !this.hasContact(ticket);
-    await context.sendActivities([say(first), say(contactless ? m.keepNumberNoContact : m.keepNumber)]);
-    await this.desk.markAnnounced(ticket.id);
   }
 
   /** The catalog's default urgency, raised when the description says it is urgent. */
@@ -413,13 +442,52 @@ export class AttentionDialog extends ComponentDialog<RequestDialogOptions> {
     return URGENCY_LEVELS.indexOf(cue) < URGENCY_LEVELS.indexOf(base) ? cue : base;
   }
 
-  // ---- status lookup -----------------------------------------------------------------------------------------------
+  // ---- handoff -----------------------------------------------------------------------------------------------------
+
+  /** What the script knows, for the agent and for the fallback ticket (the main dialog asks on a bot-level trigger). */
+  handoffSnapshot(instance: DialogInstance | undefined, profile: unknown): RequestSnapshot | undefined {
+    const c = caseOf(instance);
+    if (!c) return profileSnapshot(profile);
+    const service = this.service(c.serviceCode);
+    return snapshotOf(c, service, this.urgencyFor(service, c), c.impact ?? this.understanding.impact(c.request) ?? 'minor');
+  }
+
+  /** Ends the request with a handoff decision: the main dialog begins the handoff dialog with it. */
+  private async handOver(step: WaterfallStepContext<Case>, c: Case, decision: HandoffDecision): Promise<DialogTurnResult> {
+    const service = this.service(c.serviceCode);
+    const snapshot = snapshotOf(c, service, this.urgencyFor(service, c), c.impact ?? this.understanding.impact(c.request) ?? 'minor');
+    const handoff: HandoffDialogOptions = {
+      reason: decision.reason,
+      message: decision.message,
+      priority: handoffPriority(decision.reason),
+      resolverGroup: snapshot.resolverGroup ?? null,
+      context: { ...snapshot.context, cues: decision.cues },
+      ...(snapshot.ticket ? { ticket: snapshot.ticket } : {}),
+      profile: c.profile,
+    };
+    const result: RequestDialogResult = { summary: null, profile: c.profile, handoff };
+    return step.endDialog(result);
+  }
+
+  /** One more answer about the request not understood; with the triggers, the decision when that is too many in a row. */
+  private miss(c: Case): { decision: HandoffDecision | null; missed: number } {
+    const previous = c.tries.missed ?? 0;
+    if (!this.triggers) return { decision: null, missed: previous + 1 };
+    const { decision, notUnderstoodInARow } = this.triggers.check({ text: '', understood: false, notUnderstoodInARow: previous });
+    return { decision, missed: notUnderstoodInARow };
+  }
+
+  /** Before the ticket's questions (impact, contact): a critical urgency goes to an agent instead. */
+  private async beforeTicket(step: WaterfallStepContext<Case>, c: Case, next: () => Promise<DialogTurnResult>): Promise<DialogTurnResult> {
+    if (this.triggers && c.kind !== 'informative') {
+      const urgency = this.urgencyFor(this.service(c.serviceCode), c);
+      const { decision } = this.triggers.check({ text: '', understood: true, notUnderstoodInARow: 0, urgency });
+      if (decision) return this.handOver(step, c, decision);
+    }
+    return next();
+  }
 
   // ---- helpers -----------------------------------------------------------------------------------------------------
-
-  private hasContact(ticket: DeskTicket): boolean {
-    return typeof ticket.requester.email === 'string' || typeof ticket.requester.phone === 'string';
-  }
 
   private service(code: string | null | undefined): CatalogServiceDef | undefined {
     if (!code) return undefined;

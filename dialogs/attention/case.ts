@@ -1,7 +1,7 @@
 import { ActionTypes, InputHints, MessageFactory } from 'botbuilder';
 import type { Activity, TurnContext } from 'botbuilder';
 import type { PromptValidatorContext, WaterfallStepContext } from 'botbuilder-dialogs';
-import type { AttentionOutcome, Desk, PersonIdentity, PersonSlots } from '../../services/attention/desk';
+import type { AttentionOutcome, Desk, DeskTicket, PersonIdentity, PersonSlots } from '../../services/attention/desk';
 import type { Impact } from '../../services/tickets/priority';
 import { messages } from '../messages/es-MX';
 import type { SlotName } from './understanding';
@@ -27,6 +27,9 @@ export const AttentionIds = {
 /** How many times a question is asked again before the script moves on with what it has. */
 export const MAX_TRIES = 2;
 
+/** The resolver group of requests whose service could not be identified: the desk classifies them. */
+export const UNCLASSIFIED_GROUP = 'Mesa de Ayuda';
+
 /** What the conversation knows about the person, carried from one request to the next. */
 export interface Profile {
   requesterId: string | null;
@@ -43,7 +46,8 @@ export interface Profile {
 }
 
 export type SlotGroup = 'identification' | 'contact';
-export type TryKey = SlotName | 'confirm' | 'changed' | 'answer' | 'rounds';
+/** `missed`: answers about the request not understood in a row (a handoff trigger). */
+export type TryKey = SlotName | 'confirm' | 'changed' | 'answer' | 'rounds' | 'missed';
 
 /** One request being attended: carried between the inner dialogs in their options (so it lives in dialog state). */
 export interface Case {
@@ -51,6 +55,8 @@ export interface Case {
   profile: Profile;
   clarified: boolean;
   serviceCode?: string;
+  /** The router's decision that chose the service (for the agent, on a handoff). */
+  route?: { decision: string; code: string | null; confidence: number };
   /** Codes offered in «¿Se refiere a …?». */
   choices?: string[];
   kind?: 'incident' | 'request' | 'informative';
@@ -177,4 +183,14 @@ export async function recordOutcome(
     description: c.request,
     idempotencyKey: `${outcome}:${turnKey(context)}`,
   });
+}
+
+/** Tells the person the ticket number (and who will attend), then records that it was told. */
+export async function announceTicket(desk: Desk, context: TurnContext, ticket: DeskTicket): Promise<void> {
+  const m = messages.attention;
+  const first =
+    ticket.kind === 'informative' ? m.informativeRegistered(ticket.number) : m.ticketRegistered(ticket.number, ticket.resolverGroup ?? UNCLASSIFIED_GROUP);
+  const contactless = typeof ticket.requester.email !== 'string' && typeof ticket.requester.phone !== 'string';
+  await context.sendActivities([say(first), say(contactless ? m.keepNumberNoContact : m.keepNumber)]);
+  await desk.markAnnounced(ticket.id);
 }

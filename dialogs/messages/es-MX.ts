@@ -141,7 +141,63 @@ export const messages = {
     status: (p: { number: string; service: string; status: string; updated: string; group: string }) =>
       `Su reporte ${p.number} («${p.service}») está en estado «${p.status}». Última actualización: ${p.updated}. Lo atiende el grupo «${p.group}».`,
   },
+  /** Live-agent handoff: the queue, the agent, and what is offered when nobody can attend. */
+  handoff: {
+    /** Position and estimated wait once queued (seed 002, «Espera»: the person is told why and how long). */
+    queued: (position: number, waitSeconds: number) =>
+      `${position <= 1 ? 'Usted es la siguiente persona en la fila' : `Está en el lugar ${position} de la fila`}; ` +
+      `el tiempo estimado de espera es de ${waitPhrase(waitSeconds)}. Puede escribir «cancelar» para salir de la fila.`,
+    /** The conversation was already queued (nothing new was queued). */
+    alreadyQueued: 'Ya está en la fila para hablar con un agente.',
+    /** A message while queued (at most once a minute): it reaches the agent through the transcript. */
+    queuedReminder: (position: number, waitSeconds: number) =>
+      `Recibí su mensaje; el agente lo leerá al atenderle. Sigue en ${position <= 1 ? 'el primer lugar' : `el lugar ${position}`} de la fila ` +
+      `(espera estimada: ${waitPhrase(waitSeconds)}). Puede escribir «cancelar» para salir de la fila.`,
+    /** External agent hub: the request went out; the hub answers. */
+    external: 'En un momento le atiende un agente. Por favor, permanezca en esta conversación.',
+    accepted: (agentName: string) => `Le atiende ${agentName}.`,
+    leftQueue: 'Salió de la fila. Si más adelante desea hablar con un agente, solo pídamelo.',
+    /** Why nobody can attend now. */
+    closed: (nextOpening?: string) =>
+      nextOpening
+        ? `En este momento la Mesa de Ayuda está fuera de horario; abre ${nextOpening}.`
+        : 'En este momento la Mesa de Ayuda está fuera de horario.',
+    noAgents: 'En este momento no hay agentes disponibles.',
+    maxWait: 'Lamento la espera: en este momento ningún agente puede atenderle.',
+    failed: 'Lo siento, no fue posible comunicarle con un agente.',
+    /** What is offered instead: a ticket with what was said, or a call back. */
+    offer: '¿Desea que registre un reporte con lo que me contó para que un resolutor le contacte, o prefiere que le llamemos?',
+    offerRetry: 'Disculpe, no le entendí. ¿Registro un reporte, le llamamos, o ninguna de las dos?',
+    offerCallbackOnly: '¿Desea que un agente le llame en cuanto sea posible?',
+    offerCallbackOnlyRetry: 'Disculpe, no le entendí. ¿Desea que le llamemos? Por favor, responda «sí» o «no».',
+    optionTicket: 'Registrar un reporte',
+    optionCallback: 'Que me llamen',
+    optionNone: 'Ninguna, gracias',
+    declined: 'De acuerdo. Si más adelante lo necesita, con gusto le ayudo.',
+    askDescription: 'Para registrar su reporte, descríbame brevemente el problema o el servicio que necesita.',
+    askContact: 'Para que un resolutor le contacte, ¿me deja un correo electrónico o un teléfono de 10 dígitos?',
+    noContactOption: 'No tengo',
+    askPhone: '¿A qué teléfono le llamamos? Son 10 dígitos.',
+    phoneRetry: 'El teléfono debe tener 10 dígitos, por ejemplo 55 5729 6000. ¿Me lo puede escribir de nuevo?',
+    noPhone: 'Sin un número de teléfono no puedo programar la llamada. Si lo desea, puede comunicarse de nuevo en horario de atención.',
+    askWhen: (phone: string) =>
+      `Le llamaremos al ${phone}. ¿Cuándo prefiere que le llamemos? Por ejemplo: «mañana a las 10» o «en cuanto se pueda».`,
+    whenOptions: ['En cuanto se pueda', 'Mañana por la mañana', 'Mañana por la tarde'],
+    callbackStored: (phone: string, when: string | null) =>
+      `Listo: un agente le llamará al ${phone}${when ? ` (${when})` : ''}. Le sugiero tener su teléfono a la mano.`,
+    /** One-line summaries for the farewell. */
+    summaryAgent: (agentName: string) => `habló con ${agentName}, de la Mesa de Ayuda`,
+    summaryAgentTicket: (agentName: string, number: string) => `habló con ${agentName}, de la Mesa de Ayuda, quien registró el reporte ${number}`,
+    summaryCallback: (phone: string) => `programamos una llamada al ${phone}`,
+  },
 } as const;
+
+/** «menos de un minuto», «un minuto», «unos 3 minutos». */
+export function waitPhrase(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 45) return 'menos de un minuto';
+  const minutes = Math.max(1, Math.round(seconds / 60));
+  return minutes === 1 ? 'un minuto' : `unos ${minutes} minutos`;
+}
 
 /** Parameters of the protocol greeting. */
 export interface GreetingParams {

@@ -59,6 +59,9 @@ const APPEND = `
           with ordinality as a(direction, channel, type, from_id, recipient_id, client_activity_id, text, ts, payload, ord)
   returning seq, activity_id`;
 
+/** PostgreSQL NOTIFY channel of recorded activities; the payload is `<conversationId> <last seq>`. */
+export const ACTIVITY_CHANNEL = 'ventanilla_activity';
+
 /** Conversations and their transcript. `seq` is gap-free per conversation and is the watermark. */
 export class ConversationRepository {
   private readonly db: Db;
@@ -130,7 +133,12 @@ export class ConversationRepository {
       list.map((a) => JSON.stringify(a.payload)),
     ]);
     if (rows.length === 0) throw new ConversationNotFoundError(conversationId);
-    return rows.map((r) => ({ seq: Number(r.seq), activityId: r.activity_id })).sort((x, y) => x.seq - y.seq);
+    const appended = rows.map((r) => ({ seq: Number(r.seq), activityId: r.activity_id })).sort((x, y) => x.seq - y.seq);
+    // Every instance hears of it (the person's stream or the agent's console may be on another one). A statement
+    // of its own, after the insert committed: PostgreSQL serializes the commits of notifying transactions, and a
+    // notification inside the insert's transaction would hold that lock through the WAL flush.
+    await this.database.run('activity_notify', 'select pg_notify($1, $2)', [ACTIVITY_CHANNEL, `${conversationId} ${appended[appended.length - 1]?.seq ?? 0}`]);
+    return appended;
   }
 
   async findByClientActivityId(conversationId: string, clientActivityId: string): Promise<StoredActivity | null> {

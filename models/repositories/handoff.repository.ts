@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db';
-import { AGENT_STATUSES, agentPresence, handoffs } from '../schema';
+import { AGENT_STATUSES, agentPresence, callbackRequests, handoffs, users } from '../schema';
 import { isUniqueViolation } from './sql-rows';
 
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
@@ -12,7 +12,44 @@ export interface NewHandoff {
   resolverGroup: string;
   reason: string;
   priority?: number;
+  context?: Record<string, unknown>;
+  external?: boolean;
 }
+
+/** Fields of an open handoff the service updates as it goes. */
+export type HandoffPatch = Partial<
+  Pick<HandoffRow, 'lastHoldAt' | 'lastPositionTold' | 'lastAgentAt' | 'lastPersonAt' | 'ticketNumber' | 'context'>
+>;
+
+/** An agent as routing and the console see them: presence joined with the user. */
+export interface AgentRow {
+  userId: string;
+  displayName: string;
+  role: string;
+  skills: string[];
+  status: AgentStatus;
+  groups: string[];
+  capacity: number;
+  heartbeatAt: Date | null;
+  lastAssignedAt: Date | null;
+}
+
+export type AcceptOutcome =
+  | { ok: true; handoff: HandoffRow; picked: boolean }
+  | { ok: false; why: 'not_found' | 'closed' | 'taken' | 'full' };
+
+export interface NewCallback {
+  conversationId: string;
+  channel: string;
+  requesterId: string | null;
+  name: string | null;
+  phone: string;
+  preferredTime: string | null;
+  resolverGroup: string | null;
+  reason: string;
+}
+
+const OPEN = sql`${handoffs.status} in ('queued', 'assigned')`;
 
 /** How far ahead of others a conversation whose agent vanished goes: to the front of its queue. */
 const REQUEUE_BOOST = 1000;
@@ -28,8 +65,24 @@ export class HandoffRepository {
     if (!db) throw new Error('HandoffRepository: db is required');
   }
 
-  /** Creates or updates an agent's presence (only the fields given). */
-  async setPresence(userId: string, change: { status?: AgentStatus; groups?: string[]; capacity?: number }, now: Date): Promise<AgentPresenceRow> {
+  /**
+   * Creates or updates an agent's presence (only the fields given). `idleSince` restarts the agent's idle clock
+   * (longest idle first): set when they become available after being away or offline.
+   */
+  async setPresence(
+    userId: string,
+    change: { status?: AgentStatus; groups?: string[]; capacity?: number; idleSince?: Date },
+    now: Date,
+  ): Promise<AgentPresenceRow> {
+    const { idleSince, ...rest } = change;
+    return this.upsertPresence(userId, { ...rest, ...(idleSince ? { lastAssignedAt: idleSince } : {}) }, now);
+  }
+
+  private async upsertPresence(
+    userId: string,
+    change: { status?: AgentStatus; groups?: string[]; capacity?: number; lastAssignedAt?: Date },
+    now: Date,
+  ): Promise<AgentPresenceRow> {
     const values = { userId, ...change, updatedAt: now, ...(change.status === 'available' ? { heartbeatAt: now } : {}) };
     const [row] = await this.db
       .insert(agentPresence)
@@ -66,6 +119,16 @@ export class HandoffRepository {
       if (!raced) throw err;
       return { handoff: raced, created: false };
     }
+  }
+
+  /** Records that the person wrote, and returns the conversation's open handoff (one statement; null when none). */
+  async touchPerson(conversationId: string, now: Date): Promise<HandoffRow | null> {
+    const [row] = await this.db
+      .update(handoffs)
+      .set({ lastPersonAt: now })
+      .where(and(eq(handoffs.conversationId, conversationId), OPEN))
+      .returning();
+    return row ?? null;
   }
 
   /** The conversation's queued or assigned handoff. */
@@ -144,7 +207,7 @@ export class HandoffRepository {
       if (!agent) return null;
       const [assigned] = await tx
         .update(handoffs)
-        .set({ status: 'assigned', agentUserId: agent.userId, assignedAt: now })
+        .set({ status: 'assigned', agentUserId: agent.userId, assignedAt: now, acceptedAt: null })
         .where(eq(handoffs.id, next.id))
         .returning();
       await tx.update(agentPresence).set({ lastAssignedAt: now }).where(eq(agentPresence.userId, agent.userId));
@@ -163,28 +226,249 @@ export class HandoffRepository {
     return row ?? null;
   }
 
-  /** Conversations of agents whose heartbeat is older than `staleBefore` go back to the front of their queues. */
-  async requeueStale(staleBefore: Date): Promise<HandoffRow[]> {
+  /**
+   * Conversations of agents whose heartbeat is older than `staleBefore` go back to the front of their queues, and
+   * those agents are set offline. `wasAccepted` tells which ones the agent had been attending (not just offered).
+   */
+  async requeueStale(staleBefore: Date): Promise<Array<HandoffRow & { wasAccepted: boolean }>> {
     return this.db.transaction(async (tx) => {
       const stale = tx
         .select({ userId: agentPresence.userId })
         .from(agentPresence)
         .where(sql`${agentPresence.heartbeatAt} is null or ${agentPresence.heartbeatAt} < ${staleBefore.toISOString()}`);
+      const before = await tx
+        .select({ id: handoffs.id, acceptedAt: handoffs.acceptedAt })
+        .from(handoffs)
+        .where(and(eq(handoffs.status, 'assigned'), eq(handoffs.external, false), sql`${handoffs.agentUserId} in ${stale}`))
+        .for('update', { skipLocked: true });
+      if (before.length === 0) return [];
       const rows = await tx
         .update(handoffs)
         .set({
           status: 'queued',
           agentUserId: null,
           assignedAt: null,
+          acceptedAt: null,
           priority: sql`${handoffs.priority} + ${REQUEUE_BOOST}`,
           requeues: sql`${handoffs.requeues} + 1`,
         })
-        .where(and(eq(handoffs.status, 'assigned'), sql`${handoffs.agentUserId} in ${stale}`))
+        .where(sql`${handoffs.id} in ${before.map((r) => r.id)}`)
         .returning();
-      if (rows.length > 0) {
-        await tx.update(agentPresence).set({ status: 'offline' }).where(sql`${agentPresence.userId} in ${stale}`);
-      }
-      return rows;
+      await tx.update(agentPresence).set({ status: 'offline' }).where(sql`${agentPresence.userId} in ${stale}`);
+      const accepted = new Set(before.filter((r) => r.acceptedAt !== null).map((r) => r.id));
+      return rows.map((row) => ({ ...row, wasAccepted: accepted.has(row.id) }));
     });
+  }
+
+  async get(handoffId: string): Promise<HandoffRow | null> {
+    const [row] = await this.db.select().from(handoffs).where(eq(handoffs.id, handoffId)).limit(1);
+    return row ?? null;
+  }
+
+  /** Updates an open handoff's bookkeeping fields. */
+  async patch(handoffId: string, patch: HandoffPatch): Promise<void> {
+    if (Object.keys(patch).length === 0) return;
+    await this.db.update(handoffs).set(patch).where(eq(handoffs.id, handoffId));
+  }
+
+  /** Every open handoff (queued or assigned), optionally of some groups only, in queue order. */
+  async open(groups?: readonly string[]): Promise<HandoffRow[]> {
+    const where = groups ? and(OPEN, sql`${handoffs.resolverGroup} in ${groups.length > 0 ? groups : ['']}`) : OPEN;
+    return this.db
+      .select()
+      .from(handoffs)
+      .where(where)
+      .orderBy(desc(handoffs.priority), asc(handoffs.queuedAt), asc(handoffs.id));
+  }
+
+  /** Groups that have conversations waiting. */
+  async queuedGroups(): Promise<string[]> {
+    const rows = await this.db
+      .selectDistinct({ group: handoffs.resolverGroup })
+      .from(handoffs)
+      .where(and(eq(handoffs.status, 'queued'), eq(handoffs.external, false)));
+    return rows.map((r) => r.group);
+  }
+
+  /**
+   * The agent takes a handoff: one offered to them (assigned, not yet accepted), or one still in the queue when
+   * `mayPick` (they chose it from the queue; their capacity is checked). Serialized on the handoff row.
+   */
+  async accept(handoffId: string, agentUserId: string, now: Date, mayPick: (row: HandoffRow) => boolean): Promise<AcceptOutcome> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.select().from(handoffs).where(eq(handoffs.id, handoffId)).limit(1).for('update');
+      if (!row) return { ok: false, why: 'not_found' };
+      if (row.status !== 'queued' && row.status !== 'assigned') return { ok: false, why: 'closed' };
+      if (row.status === 'assigned') {
+        if (row.agentUserId !== agentUserId) return { ok: false, why: 'taken' };
+        if (row.acceptedAt) return { ok: true, handoff: row, picked: false };
+        const [accepted] = await tx.update(handoffs).set({ acceptedAt: now }).where(eq(handoffs.id, handoffId)).returning();
+        return { ok: true, handoff: accepted ?? row, picked: false };
+      }
+      if (!mayPick(row)) return { ok: false, why: 'taken' };
+      const [presence] = await tx.select().from(agentPresence).where(eq(agentPresence.userId, agentUserId)).limit(1).for('update');
+      const [load] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(handoffs)
+        .where(and(eq(handoffs.agentUserId, agentUserId), eq(handoffs.status, 'assigned')));
+      if ((load?.n ?? 0) >= (presence?.capacity ?? 3)) return { ok: false, why: 'full' };
+      const [taken] = await tx
+        .update(handoffs)
+        .set({ status: 'assigned', agentUserId, assignedAt: now, acceptedAt: now })
+        .where(eq(handoffs.id, handoffId))
+        .returning();
+      await tx.update(agentPresence).set({ lastAssignedAt: now }).where(eq(agentPresence.userId, agentUserId));
+      if (!taken) throw new Error('HandoffRepository.accept(): update returned nothing');
+      return { ok: true, handoff: taken, picked: true };
+    });
+  }
+
+  /**
+   * Offers not accepted since `before` go back to the queue (keeping their place: their queue time is unchanged) and
+   * the agents who let them ring are set away, as a contact centre does with a missed offer.
+   */
+  async expireOffers(before: Date, now: Date): Promise<Array<{ handoff: HandoffRow; agentUserId: string }>> {
+    return this.db.transaction(async (tx) => {
+      const stale = await tx
+        .select()
+        .from(handoffs)
+        .where(and(eq(handoffs.status, 'assigned'), sql`${handoffs.acceptedAt} is null`, sql`${handoffs.assignedAt} < ${before.toISOString()}`))
+        .for('update', { skipLocked: true });
+      if (stale.length === 0) return [];
+      const rows = await tx
+        .update(handoffs)
+        .set({ status: 'queued', agentUserId: null, assignedAt: null })
+        .where(sql`${handoffs.id} in ${stale.map((r) => r.id)}`)
+        .returning();
+      const agents = [...new Set(stale.map((r) => r.agentUserId).filter((id): id is string => id !== null))];
+      if (agents.length > 0) {
+        await tx.update(agentPresence).set({ status: 'away', updatedAt: now }).where(sql`${agentPresence.userId} in ${agents}`);
+      }
+      const agentOf = new Map(stale.map((r) => [r.id, r.agentUserId ?? '']));
+      return rows.map((handoff) => ({ handoff, agentUserId: agentOf.get(handoff.id) ?? '' }));
+    });
+  }
+
+  /** Transfers an open handoff to another group (back to its queue, at the front) or offers it to one agent. */
+  async transfer(handoffId: string, to: { group: string; agentUserId: string | null }, note: string, now: Date): Promise<HandoffRow | null> {
+    const set =
+      to.agentUserId === null
+        ? {
+            status: 'queued' as const,
+            resolverGroup: to.group,
+            agentUserId: null,
+            assignedAt: null,
+            acceptedAt: null,
+            priority: sql`${handoffs.priority} + ${REQUEUE_BOOST}`,
+            requeues: sql`${handoffs.requeues} + 1`,
+            transferNote: note,
+            lastHoldAt: null,
+            lastPositionTold: null,
+          }
+        : {
+            status: 'assigned' as const,
+            resolverGroup: to.group,
+            agentUserId: to.agentUserId,
+            assignedAt: now,
+            acceptedAt: null,
+            transferNote: note,
+          };
+    const [row] = await this.db.update(handoffs).set(set).where(and(eq(handoffs.id, handoffId), OPEN)).returning();
+    return row ?? null;
+  }
+
+  /** Queued (not external) handoffs waiting since before `queuedBefore`. */
+  async waitingSince(queuedBefore: Date): Promise<HandoffRow[]> {
+    return this.db
+      .select()
+      .from(handoffs)
+      .where(and(OPEN, eq(handoffs.external, false), sql`${handoffs.acceptedAt} is null`, sql`${handoffs.queuedAt} < ${queuedBefore.toISOString()}`));
+  }
+
+  /** External handoffs with no `accepted` status since before `queuedBefore`. */
+  async externalPending(queuedBefore: Date): Promise<HandoffRow[]> {
+    return this.db
+      .select()
+      .from(handoffs)
+      .where(and(eq(handoffs.status, 'queued'), eq(handoffs.external, true), sql`${handoffs.queuedAt} < ${queuedBefore.toISOString()}`));
+  }
+
+  /** Marks an external handoff accepted by the hub. */
+  async markExternalAccepted(handoffId: string, now: Date): Promise<HandoffRow | null> {
+    const [row] = await this.db
+      .update(handoffs)
+      .set({ status: 'assigned', assignedAt: now, acceptedAt: now })
+      .where(and(eq(handoffs.id, handoffId), eq(handoffs.status, 'queued')))
+      .returning();
+    return row ?? null;
+  }
+
+  /** Agents (console users with a presence row) with their names, skills and status. */
+  async agents(): Promise<AgentRow[]> {
+    return this.db
+      .select({
+        userId: agentPresence.userId,
+        displayName: users.displayName,
+        role: users.role,
+        skills: users.skills,
+        status: agentPresence.status,
+        groups: agentPresence.groups,
+        capacity: agentPresence.capacity,
+        heartbeatAt: agentPresence.heartbeatAt,
+        lastAssignedAt: agentPresence.lastAssignedAt,
+      })
+      .from(agentPresence)
+      .innerJoin(users, eq(users.id, agentPresence.userId))
+      .where(eq(users.active, true))
+      .orderBy(asc(users.displayName));
+  }
+
+  /** A console user's name, role and skills. */
+  async user(userId: string): Promise<{ id: string; displayName: string; role: string; skills: string[]; active: boolean } | null> {
+    const [row] = await this.db
+      .select({ id: users.id, displayName: users.displayName, role: users.role, skills: users.skills, active: users.active })
+      .from(users)
+      .where(eq(users.id, userId))
+      .limit(1);
+    return row ?? null;
+  }
+
+  /** Average seconds from queue to acceptance over the group's handoffs accepted since `since`; null without data. */
+  async averageWaitSeconds(group: string, since: Date): Promise<number | null> {
+    const [row] = await this.db
+      .select({ s: sql<number | null>`avg(extract(epoch from (${handoffs.acceptedAt} - ${handoffs.queuedAt})))::float8` })
+      .from(handoffs)
+      .where(and(eq(handoffs.resolverGroup, group), eq(handoffs.external, false), sql`${handoffs.acceptedAt} >= ${since.toISOString()}`));
+    return row?.s ?? null;
+  }
+
+  async addCallback(c: NewCallback, now: Date): Promise<string> {
+    const [row] = await this.db.insert(callbackRequests).values({ ...c, createdAt: now }).returning({ id: callbackRequests.id });
+    if (!row) throw new Error('HandoffRepository.addCallback(): insert returned nothing');
+    return row.id;
+  }
+
+  /** Sends a PostgreSQL notification (delivered to every instance's listeners when the statement commits). */
+  async notify(channel: string, payload: string): Promise<void> {
+    await this.db.execute(sql`select pg_notify(${channel}, ${payload})`);
+  }
+
+  /**
+   * Claims the next hold message of a handoff: succeeds for one caller only (the one that saw `lastHoldAt` as it
+   * is), so instances running the same tick never send it twice. Records the position told, when given.
+   */
+  async claimHold(handoffId: string, seenLastHoldAt: Date | null, now: Date, position: number | null): Promise<boolean> {
+    const rows = await this.db
+      .update(handoffs)
+      .set({ lastHoldAt: now, ...(position !== null ? { lastPositionTold: position } : {}) })
+      .where(
+        and(
+          eq(handoffs.id, handoffId),
+          OPEN,
+          seenLastHoldAt === null ? sql`${handoffs.lastHoldAt} is null` : sql`${handoffs.lastHoldAt} = ${seenLastHoldAt.toISOString()}::timestamptz`,
+        ),
+      )
+      .returning({ id: handoffs.id });
+    return rows.length > 0;
   }
 }

@@ -116,6 +116,11 @@ export class TicketRepository {
       .orderBy(asc(tickets.createdAt));
   }
 
+  /** The requester's most recent tickets, newest first. */
+  async ofRequester(requesterId: string, limit: number): Promise<TicketRow[]> {
+    return this.db.select().from(tickets).where(eq(tickets.requesterId, requesterId)).orderBy(desc(tickets.createdAt)).limit(limit);
+  }
+
   async markAnnounced(ticketId: string, at: Date): Promise<void> {
     await this.db.update(tickets).set({ announcedAt: at }).where(and(eq(tickets.id, ticketId), isNull(tickets.announcedAt)));
   }

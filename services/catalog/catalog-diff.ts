@@ -24,6 +24,7 @@ const SERVICE_FIELDS: (keyof CatalogServiceDef)[] = [
   'selfHelp',
   'diagnostics',
   'defaultUrgency',
+  'requiresAgent',
   'active',
 ];
 

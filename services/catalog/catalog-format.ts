@@ -31,6 +31,11 @@ export const serviceSchema = z.strictObject({
   diagnostics: z.array(diagnosticSchema).max(20),
   defaultUrgency: z.enum(URGENCIES),
   active: z.boolean(),
+  /**
+   * Attended personally by an agent: after identification the bot hands the conversation over instead of asking the
+   * diagnostics and registering. Optional and absent by default (= false), so files without it export unchanged.
+   */
+  requiresAgent: z.boolean().optional(),
 });
 
 export const catalogSchema = z.strictObject({
@@ -81,6 +86,10 @@ const FIELD_HINTS: Record<string, [string, string]> = {
   code: ['solo mayúsculas, dígitos y guiones (p. ej. CORREO-CONTRASENA)', 'upper-case letters, digits and hyphens only (e.g. CORREO-CONTRASENA)'],
   id: ['solo minúsculas, dígitos y guiones (p. ej. otro-equipo)', 'lower-case letters, digits and hyphens only (e.g. other-device)'],
 };
+
+// zod 4 leaves the offending value out of issues unless asked: without it a wrong type («"active": "sí"») would read
+// as a missing field.
+const PARSE_PARAMS = { reportInput: true } as const;
 
 function describe(issue: z.core.$ZodIssue): [string, string] {
   const field = String([...issue.path].reverse().find((p) => typeof p === 'string') ?? '');
@@ -147,7 +156,7 @@ function serviceRules(service: CatalogServiceDef, prefix: ReadonlyArray<Property
 
 /** Validates one service (paths relative to the service). Throws CatalogValidationError. */
 export function parseService(input: unknown): CatalogServiceDef {
-  const result = serviceSchema.safeParse(input);
+  const result = serviceSchema.safeParse(input, PARSE_PARAMS);
   if (!result.success) throw new CatalogValidationError(zodProblems(result.error, []));
   const problems = serviceRules(result.data, []);
   if (problems.length > 0) throw new CatalogValidationError(problems);
@@ -159,7 +168,7 @@ export function parseService(input: unknown): CatalogServiceDef {
  * codes and malformed diagnostics are all reported at once with their paths. Throws CatalogValidationError.
  */
 export function parseCatalog(input: unknown): CatalogFile {
-  const result = catalogSchema.safeParse(input);
+  const result = catalogSchema.safeParse(input, PARSE_PARAMS);
   if (!result.success) throw new CatalogValidationError(zodProblems(result.error, []));
   const catalog = result.data;
   const problems: CatalogProblem[] = [];

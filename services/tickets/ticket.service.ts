@@ -154,6 +154,11 @@ export class TicketService {
   }
 
   /** Records that the person was told the number. */
+  /** The requester's most recent tickets, newest first (for the agent who attends them). */
+  async ofRequester(requesterId: string, limit = 10): Promise<TicketRow[]> {
+    return this.repo.ofRequester(requesterId, Math.min(Math.max(limit, 1), 50));
+  }
+
   async markAnnounced(ticketId: string): Promise<void> {
     await this.repo.markAnnounced(ticketId, this.clock.now());
   }

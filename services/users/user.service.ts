@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import type { AuditRepository, UserRepository, UserRole, UserRow } from '../../models';
-import { USER_ROLES } from '../../models';
+import { DuplicateEmailError, USER_ROLES } from '../../models';
 
 export class UserInputError extends Error {
   readonly code = 'user/invalid_input' as const;
@@ -50,6 +50,8 @@ export class UserService {
     password?: string | undefined;
     displayName?: string;
     resolverGroup?: string | undefined;
+    /** For agents: the queues (resolver groups) they attend; none = the general queue. */
+    queues?: string[] | undefined;
     actor: string;
   }): Promise<CreatedUser> {
     const email = input.email.trim().toLowerCase();
@@ -67,6 +69,13 @@ export class UserService {
     if (resolverGroup !== null && resolverGroup.length > MAX_RESOLVER_GROUP_LENGTH) {
       throw new UserInputError(`El nombre del grupo resolutor admite hasta ${MAX_RESOLVER_GROUP_LENGTH} caracteres.`);
     }
+    const queues = [...new Set((input.queues ?? []).map((q) => q.trim()).filter((q) => q !== ''))];
+    if (queues.length > 0 && input.role !== 'agent') {
+      throw new UserInputError(`Las filas de atención solo aplican al rol agent (el rol indicado es "${input.role}"); coordinadores y administradores ven todas.`);
+    }
+    if (queues.some((q) => q.length > MAX_RESOLVER_GROUP_LENGTH)) {
+      throw new UserInputError(`El nombre de cada fila admite hasta ${MAX_RESOLVER_GROUP_LENGTH} caracteres.`);
+    }
     if (input.password !== undefined && input.password.length < MIN_PASSWORD_LENGTH) {
       throw new UserInputError(`La contraseña debe tener al menos ${MIN_PASSWORD_LENGTH} caracteres`);
     }
@@ -78,12 +87,13 @@ export class UserService {
       role: input.role as UserRole,
       passwordHash,
       resolverGroup,
+      skills: queues,
     });
     await this.audit.append({
       actor: input.actor,
       action: 'user.create',
       target: row.id,
-      details: { email, role: row.role, ...(row.resolverGroup ? { resolverGroup: row.resolverGroup } : {}) },
+      details: { email, role: row.role, ...(row.resolverGroup ? { resolverGroup: row.resolverGroup } : {}), ...(queues.length > 0 ? { queues } : {}) },
     });
     const { passwordHash: _hash, ...user } = row;
     return { user, generatedPassword };
@@ -95,7 +105,13 @@ export class UserService {
    */
   async ensureInitialAdmin(email: string | undefined, password: string | undefined): Promise<CreatedUser | null> {
     if ((await this.users.countByRole('admin')) > 0) return null;
-    return this.create({ email: email ?? 'admin@localhost.localdomain', role: 'admin', password, displayName: 'Administración', actor: 'system' });
+    try {
+      return await this.create({ email: email ?? 'admin@localhost.localdomain', role: 'admin', password, displayName: 'Administración', actor: 'system' });
+    } catch (err) {
+      // Several instances starting at once: another one created it first.
+      if (err instanceof DuplicateEmailError && (await this.users.countByRole('admin')) > 0) return null;
+      throw err;
+    }
   }
 
   /** The user when the password matches an active account, else null. */

@@ -552,12 +552,15 @@ describe(`coordinators' catalog console in a real browser (database: ${defaultBa
     });
   });
 
-  it('tells an agent that the account cannot edit the catalog', async () => {
+  it('lands an agent on «Atención», without the catalog in the menu, and tells them the account cannot edit it', async () => {
     const context = await browser.newContext({ baseURL: running.baseUrl, viewport: { width: 800, height: 900 } });
     try {
       const { page, problems } = await openWatched(context);
       await page.goto(`${running.baseUrl}/console`);
       await signIn(page, AGENT.email, AGENT.password);
+      await page.getByRole('heading', { name: 'Atención', level: 1 }).waitFor({ timeout: WAIT_MS });
+      expect(await page.locator('#mainnav').getByRole('link', { name: 'Catálogo de servicios' }).count()).toBe(0);
+      await page.goto(`${running.baseUrl}/console/catalogo`);
       const alert = page.getByRole('alert').filter({ hasText: 'Su cuenta no tiene permiso para editar el catálogo' });
       await alert.waitFor({ timeout: WAIT_MS });
       expect(await page.locator('#session-role').innerText()).toBe('Agente');

@@ -1,6 +1,6 @@
 /** A logged-in console client for API tests: keeps the session cookie and sends the CSRF token. */
 export class ConsoleSession {
-  private cookie = '';
+  cookie = '';
   csrfToken = '';
 
   constructor(readonly baseUrl: string) {}

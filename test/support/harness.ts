@@ -58,7 +58,9 @@ export async function startApp(
 /** Closes the HTTP server and streams but leaves the database open (to start a second instance on it). */
 async function stopWithoutClosingDatabase(app: Application): Promise<void> {
   app.streams.close();
+  app.agentSockets.close();
   await app.catalogRouter.stop();
+  await app.handoff.stop();
   const closed = new Promise<void>((resolve) => app.server.close(() => resolve()));
   await app.tracker.drain(5000);
   app.server.server.closeAllConnections();

@@ -25,9 +25,15 @@ export class DirectLineStreams {
     private readonly logger: Logger,
   ) {}
 
-  /** Handles upgrades for stream URLs; other upgrade requests are refused. */
-  attach(server: HttpServer): void {
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
+  /**
+   * Handles upgrades for stream URLs. `others` (the agent console's socket…) are offered each upgrade first and
+   * return true when they took it; what nobody takes is refused.
+   */
+  attach(server: HttpServer, others: ReadonlyArray<(req: IncomingMessage, socket: Duplex, head: Buffer) => boolean> = []): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      for (const handle of others) if (handle(req, socket, head)) return;
+      this.upgrade(req, socket, head);
+    });
     this.pinger = setInterval(() => this.ping(), PING_INTERVAL_MS);
     this.pinger.unref();
   }

@@ -23,11 +23,28 @@ export interface DirectLineAdapterDeps {
   clock: { now(): Date };
 }
 
+/** What an outgoing activity may say about who speaks (set by the handoff's PersonChannel). */
+interface SpeakerData {
+  /** Display name shown as `from.name` (an agent's name); `from.id` stays the bot's, so no internal id leaks. */
+  speakerName?: unknown;
+  /** Idempotency: an activity with the same id in this conversation is recorded once. */
+  clientActivityID?: unknown;
+}
+
+function speakerDataOf(activity: Partial<Activity>): SpeakerData {
+  const data: unknown = activity.channelData;
+  return typeof data === 'object' && data !== null ? (data as SpeakerData) : {};
+}
+
 /**
  * The bot side of our self-hosted Direct Line. Inbound activities are recorded by the HTTP
  * routes before the turn runs; replies are recorded here (the transcript is also the Direct
  * Line store, so a restart or reconnect loses nothing) and pushed to the open streams.
  * Typing indicators are pushed live and not recorded.
+ *
+ * An outgoing activity with `channelData.speakerName` is shown as said by that person (an agent): `from.name` is the
+ * name, `from.id` the bot's. One with `channelData.clientActivityID` is recorded once per conversation (a retried
+ * agent message).
  */
 export class DirectLineAdapter extends BotAdapter {
   constructor(private readonly deps: DirectLineAdapterDeps) {
@@ -66,12 +83,14 @@ export class DirectLineAdapter extends BotAdapter {
       }
       // Built by hand (no JSON round trip): undefined fields vanish when it is serialized for the
       // database and the stream.
+      const speaker = speakerDataOf(outgoing);
+      const name = typeof speaker.speakerName === 'string' && speaker.speakerName.trim() !== '' ? speaker.speakerName.trim() : this.deps.bot.name;
       const full: ActivityJson = {
         ...(outgoing as Record<string, unknown>),
         type: outgoing.type ?? ActivityTypes.Message,
         channelId: WEBCHAT_CHANNEL,
         conversation: { ...(outgoing.conversation ?? {}), id: conversationId },
-        from: { id: this.deps.bot.id, name: this.deps.bot.name, role: 'bot' },
+        from: { id: this.deps.bot.id, name, role: 'bot' },
         recipient: outgoing.recipient ?? context.activity.from,
         timestamp: this.deps.clock.now().toISOString(),
         replyToId: outgoing.replyToId ?? context.activity.id,
@@ -84,10 +103,34 @@ export class DirectLineAdapter extends BotAdapter {
         responses.push({ id });
         continue;
       }
+      if (typeof speaker.clientActivityID === 'string' && speaker.clientActivityID !== '') {
+        await flush();
+        const recorded = await this.deps.conversations.record(conversationId, 'out', full);
+        if (!recorded.duplicate) this.deps.hub.notify(conversationId, [recorded]);
+        responses.push({ id: recorded.activity.id as string });
+        continue;
+      }
       pending.push(full);
     }
     await flush();
     return responses;
+  }
+
+  /**
+   * Shows «<speakerName> está escribiendo…» on this instance's open streams of the conversation (not recorded).
+   * Only this instance: another instance's streams need the cross-instance notifications.
+   */
+  pushTyping(conversationId: string, speakerName: string): void {
+    const id = `typing-${randomId(10)}`;
+    const typing: ActivityJson = {
+      type: ActivityTypes.Typing,
+      id,
+      channelId: WEBCHAT_CHANNEL,
+      conversation: { id: conversationId },
+      from: { id: this.deps.bot.id, name: speakerName, role: 'bot' },
+      timestamp: this.deps.clock.now().toISOString(),
+    };
+    this.deps.hub.pushTyping(conversationId, typing, 0);
   }
 
   async updateActivity(): Promise<void> {

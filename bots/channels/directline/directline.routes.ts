@@ -32,6 +32,8 @@ export interface DirectLineRoutesDeps {
   settings: DirectLineSettings;
   clock: { now(): Date };
   logger: { error(obj: object, msg?: string): void };
+  /** The person is typing (shown to the agent attending them, if any). */
+  onTyping?: (conversationId: string) => Promise<void>;
 }
 
 const STREAM_TOKEN_TTL_SECONDS = 300;
@@ -248,7 +250,10 @@ export class DirectLineRoutes {
       serviceUrl: httpOrigin(req, this.deps.settings.publicBaseUrl),
     };
     if (inbound.type === 'typing') {
-      // Not part of the transcript, and nobody else listens yet (agents will, with handoff).
+      // Not part of the transcript; an agent attending the person sees it.
+      if (this.deps.onTyping) {
+        await this.deps.onTyping(conversationId).catch((err: unknown) => this.deps.logger.error({ err, conversationId }, 'directline: typing not relayed'));
+      }
       res.send(200, { id: `typing-${randomId(10)}` });
       return;
     }

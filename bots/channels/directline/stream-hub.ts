@@ -37,6 +37,11 @@ class StreamSubscription {
     }
   }
 
+  /** Another instance recorded up to `seq`: read what this stream has not sent yet. */
+  poke(seq: number): void {
+    if (!this.closed && seq > this.watermark) void this.pump();
+  }
+
   sendEphemeral(activity: ActivityJson): void {
     if (!this.closed) this.send({ activities: [activity] });
   }
@@ -70,9 +75,9 @@ class StreamSubscription {
 }
 
 /**
- * The open Direct Line streams of this instance, by conversation.
- * (Activities recorded by another instance reach these streams through `notify` once the
- * cross-instance notifications of the scale-out work are wired; a reconnect always catches up.)
+ * The open Direct Line streams of this instance, by conversation. Activities recorded here arrive
+ * through `notify`; those recorded by another instance (an agent's reply, a bot turn run there)
+ * through `poke`, fed by the database's activity notifications; a reconnect always catches up.
  */
 export class StreamHub {
   private readonly streams = new Map<string, Set<StreamSubscription>>();
@@ -112,6 +117,19 @@ export class StreamHub {
   notify(conversationId: string, recorded: RecordedActivity[]): void {
     this.cancelTyping(conversationId);
     for (const sub of this.streams.get(conversationId) ?? []) sub.deliver(recorded);
+  }
+
+  /** Activities up to `seq` were recorded somewhere (possibly another instance). */
+  poke(conversationId: string, seq: number): void {
+    const subs = this.streams.get(conversationId);
+    if (!subs) return;
+    this.cancelTyping(conversationId);
+    for (const sub of subs) sub.poke(seq);
+  }
+
+  /** True when this instance holds a stream of the conversation. */
+  has(conversationId: string): boolean {
+    return this.streams.has(conversationId);
   }
 
   /**
