@@ -147,7 +147,7 @@ const envSchema = z.object({
   HANDOFF_DEFAULT_GROUP: optionalString.transform((v) => v ?? 'Mesa de ayuda').pipe(z.string().max(120)),
   /** Hold message interval while the person waits (protocol: 20–30 s). */
   HANDOFF_HOLD_SECONDS: intString(25, 1, 600),
-  HANDOFF_AGENT_SILENT_SECONDS: intString(30, 1, 600),
+  HANDOFF_AGENT_SILENT_SECONDS: intString(25, 1, 600),
   HANDOFF_MAX_WAIT_SECONDS: intString(600, 10, 86_400),
   HANDOFF_OFFER_SECONDS: intString(45, 5, 3600),
   HANDOFF_HEARTBEAT_SECONDS: intString(45, 5, 3600),

@@ -1,7 +1,7 @@
 import type { Server } from 'restify';
 import type { Logger } from 'pino';
 import { BotFrameworkChannel } from '../bots/channels/botframework/botframework.channel';
-import { DirectLineAdapter } from '../bots/channels/directline/directline.adapter';
+import { DirectLineAdapter, WEBCHAT_CHANNEL } from '../bots/channels/directline/directline.adapter';
 import { DirectLineStreams } from '../bots/channels/directline/directline-stream';
 import { DirectLineTokens } from '../bots/channels/directline/directline-token';
 import { DirectLineRoutes } from '../bots/channels/directline/directline.routes';
@@ -214,10 +214,12 @@ export async function createApplication(config: Config, logger: Logger, override
     },
   });
   const streams = new DirectLineStreams(hub, tokens, logger.child({ component: 'directline' }));
-  handoff.attachPerson(new DirectLinePersonChannel({ adapter: directLineAdapter, bot, tracker, conversations, settings: { bot: botAccount } }));
+  // Agents reach people on the web chat; other channels join with their adapters (IVR, email, Messenger, X issues).
+  handoff.attachPerson(new DirectLinePersonChannel({ adapter: directLineAdapter, bot, tracker, conversations, settings: { bot: botAccount } }), [WEBCHAT_CHANNEL]);
   // Transcript lines recorded by any instance reach this instance's open chat streams.
   handoff.subscribe((event) => {
     if (event.type === 'activity') hub.poke(event.conversationId, event.seq);
+    else if (event.type === 'resync') hub.pokeAll();
   });
   await handoff.start(overrides.handoffTickMs ?? config.handoff.tickMs);
   const agentSockets = new AgentSockets({

@@ -390,6 +390,8 @@ export const handoffs = pgTable(
     closeReason: text('close_reason'),
     /** Times it went back to the queue (an agent vanished or transferred it). */
     requeues: integer('requeues').notNull().default(0),
+    /** When the current wait began: queued, transferred or requeued (the maximum wait counts from here). */
+    waitStartedAt: timestamp('wait_started_at', { withTimezone: true }),
     /** When the agent accepted it; null while `assigned` = offered to the agent, not yet accepted. */
     acceptedAt: timestamp('accepted_at', { withTimezone: true }),
     /** Handed to an external agent hub (Bot Framework handoff protocol) rather than our queues. */

@@ -47,7 +47,7 @@ export interface HandoffTicketInput {
 }
 
 /** What the console streams besides {@link HandoffEvent}: a transcript line was recorded (on any instance). */
-export type HandoffActivity = { type: 'activity'; conversationId: string; seq: number };
+export type HandoffActivity = { type: 'activity'; conversationId: string; seq: number } | { type: 'resync' };
 
 /**
  * What the console needs of the handoff service (services/handoff/handoff.service.ts, `HandoffService`, has exactly

@@ -276,6 +276,11 @@ class AgentConnection {
       case 'activity':
         if (this.following.has(event.conversationId)) this.pump(event.conversationId);
         return;
+      case 'resync':
+        // Notifications were lost while the database listener reconnected: re-read everything followed.
+        for (const id of this.following.keys()) this.pump(id);
+        this.scheduleSnapshot();
+        return;
       case 'typing':
         if (this.following.has(event.conversationId)) this.send({ type: 'typing', conversationId: event.conversationId });
         return;

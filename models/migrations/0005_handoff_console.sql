@@ -14,6 +14,7 @@ CREATE TABLE "callback_requests" (
 	CONSTRAINT "callback_requests_status_ck" CHECK ("callback_requests"."status" in ('pending', 'done', 'cancelled'))
 );
 --> statement-breakpoint
+ALTER TABLE "handoffs" ADD COLUMN "wait_started_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "handoffs" ADD COLUMN "accepted_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "handoffs" ADD COLUMN "external" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "handoffs" ADD COLUMN "context" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint

@@ -35,7 +35,7 @@ export interface AgentRow {
 }
 
 export type AcceptOutcome =
-  | { ok: true; handoff: HandoffRow; picked: boolean }
+  | { ok: true; handoff: HandoffRow; picked: boolean; already?: boolean }
   | { ok: false; why: 'not_found' | 'closed' | 'taken' | 'full' };
 
 export interface NewCallback {
@@ -109,7 +109,7 @@ export class HandoffRepository {
     try {
       const [row] = await this.db
         .insert(handoffs)
-        .values({ ...handoff, priority: handoff.priority ?? 0, status: 'queued', queuedAt: now })
+        .values({ ...handoff, priority: handoff.priority ?? 0, status: 'queued', queuedAt: now, waitStartedAt: now })
         .returning();
       if (!row) throw new Error('HandoffRepository.enqueue(): insert returned nothing');
       return { handoff: row, created: true };
@@ -217,11 +217,18 @@ export class HandoffRepository {
   }
 
   /** Ends an open handoff: `closed` (the agent finished or returned it to the bot) or `cancelled` (the person left). */
-  async end(handoffId: string, status: 'closed' | 'cancelled', reason: string, now: Date): Promise<HandoffRow | null> {
+  async end(handoffId: string, status: 'closed' | 'cancelled', reason: string, now: Date, onlyWaiting = false): Promise<HandoffRow | null> {
     const [row] = await this.db
       .update(handoffs)
       .set({ status, closedAt: now, closeReason: reason })
-      .where(and(eq(handoffs.id, handoffId), sql`${handoffs.status} in ('queued', 'assigned')`))
+      .where(
+        and(
+          eq(handoffs.id, handoffId),
+          sql`${handoffs.status} in ('queued', 'assigned')`,
+          // The person's «cancelar» must not end a conversation an agent accepted meanwhile.
+          onlyWaiting ? sql`${handoffs.acceptedAt} is null` : undefined,
+        ),
+      )
       .returning();
     return row ?? null;
   }
@@ -230,7 +237,7 @@ export class HandoffRepository {
    * Conversations of agents whose heartbeat is older than `staleBefore` go back to the front of their queues, and
    * those agents are set offline. `wasAccepted` tells which ones the agent had been attending (not just offered).
    */
-  async requeueStale(staleBefore: Date): Promise<Array<HandoffRow & { wasAccepted: boolean }>> {
+  async requeueStale(staleBefore: Date, now: Date = new Date()): Promise<Array<HandoffRow & { wasAccepted: boolean }>> {
     return this.db.transaction(async (tx) => {
       const stale = tx
         .select({ userId: agentPresence.userId })
@@ -251,6 +258,9 @@ export class HandoffRepository {
           acceptedAt: null,
           priority: sql`${handoffs.priority} + ${REQUEUE_BOOST}`,
           requeues: sql`${handoffs.requeues} + 1`,
+          // A new wait begins (the maximum wait counts from now); the person was just told, so no hold at once.
+          waitStartedAt: now,
+          lastHoldAt: now,
         })
         .where(sql`${handoffs.id} in ${before.map((r) => r.id)}`)
         .returning();
@@ -301,7 +311,7 @@ export class HandoffRepository {
       if (row.status !== 'queued' && row.status !== 'assigned') return { ok: false, why: 'closed' };
       if (row.status === 'assigned') {
         if (row.agentUserId !== agentUserId) return { ok: false, why: 'taken' };
-        if (row.acceptedAt) return { ok: true, handoff: row, picked: false };
+        if (row.acceptedAt) return { ok: true, handoff: row, picked: false, already: true };
         const [accepted] = await tx.update(handoffs).set({ acceptedAt: now }).where(eq(handoffs.id, handoffId)).returning();
         return { ok: true, handoff: accepted ?? row, picked: false };
       }
@@ -362,7 +372,8 @@ export class HandoffRepository {
             priority: sql`${handoffs.priority} + ${REQUEUE_BOOST}`,
             requeues: sql`${handoffs.requeues} + 1`,
             transferNote: note,
-            lastHoldAt: null,
+            waitStartedAt: now,
+            lastHoldAt: now,
             lastPositionTold: null,
           }
         : {
@@ -372,6 +383,8 @@ export class HandoffRepository {
             assignedAt: now,
             acceptedAt: null,
             transferNote: note,
+            waitStartedAt: now,
+            lastHoldAt: now,
           };
     const [row] = await this.db.update(handoffs).set(set).where(and(eq(handoffs.id, handoffId), OPEN)).returning();
     return row ?? null;
@@ -382,7 +395,14 @@ export class HandoffRepository {
     return this.db
       .select()
       .from(handoffs)
-      .where(and(OPEN, eq(handoffs.external, false), sql`${handoffs.acceptedAt} is null`, sql`${handoffs.queuedAt} < ${queuedBefore.toISOString()}`));
+      .where(
+        and(
+          OPEN,
+          eq(handoffs.external, false),
+          sql`${handoffs.acceptedAt} is null`,
+          sql`coalesce(${handoffs.waitStartedAt}, ${handoffs.queuedAt}) < ${queuedBefore.toISOString()}`,
+        ),
+      );
   }
 
   /** External handoffs with no `accepted` status since before `queuedBefore`. */
@@ -457,7 +477,7 @@ export class HandoffRepository {
    * Claims the next hold message of a handoff: succeeds for one caller only (the one that saw `lastHoldAt` as it
    * is), so instances running the same tick never send it twice. Records the position told, when given.
    */
-  async claimHold(handoffId: string, seenLastHoldAt: Date | null, now: Date, position: number | null): Promise<boolean> {
+  async claimHold(handoffId: string, seenLastHoldAt: Date | null, now: Date, position: number | null, waiting = false): Promise<boolean> {
     const rows = await this.db
       .update(handoffs)
       .set({ lastHoldAt: now, ...(position !== null ? { lastPositionTold: position } : {}) })
@@ -465,6 +485,7 @@ export class HandoffRepository {
         and(
           eq(handoffs.id, handoffId),
           OPEN,
+          waiting ? sql`${handoffs.acceptedAt} is null` : sql`${handoffs.acceptedAt} is not null`,
           seenLastHoldAt === null ? sql`${handoffs.lastHoldAt} is null` : sql`${handoffs.lastHoldAt} = ${seenLastHoldAt.toISOString()}::timestamptz`,
         ),
       )

@@ -5,6 +5,7 @@
  * step; the periodic work ({@link HandoffService.tick}) claims each row it acts on, so several instances running it
  * never send a hold message twice or give a conversation to two agents.
  */
+import { createHash } from 'node:crypto';
 import { ACTIVITY_CHANNEL } from '../../models/repositories/conversation.repository';
 import type { AgentRow, HandoffRepository, HandoffRow } from '../../models/repositories/handoff.repository';
 import type { ConversationService, RecordedActivity } from '../conversations/conversation.service';
@@ -60,7 +61,7 @@ export interface HandoffSettings {
 export const DEFAULT_HANDOFF_SETTINGS: HandoffSettings = {
   defaultGroup: 'Mesa de ayuda',
   holdSeconds: 25,
-  agentSilentSeconds: 30,
+  agentSilentSeconds: 25,
   maxWaitSeconds: 600,
   offerSeconds: 45,
   heartbeatStaleSeconds: 45,
@@ -82,7 +83,7 @@ interface Board {
 /** Queued conversations listed in one console snapshot (the total is given too). */
 const SNAPSHOT_QUEUE_LIMIT = 100;
 
-type Listener = (e: HandoffEvent | { type: 'activity'; conversationId: string; seq: number }) => void;
+type Listener = (e: HandoffEvent | { type: 'activity'; conversationId: string; seq: number } | { type: 'resync' }) => void;
 
 interface Logger {
   info(obj: object, msg?: string): void;
@@ -93,7 +94,7 @@ interface Logger {
 export interface HandoffServiceDeps {
   repo: HandoffRepository;
   conversations: Pick<ConversationService, 'since'>;
-  tickets: Pick<TicketService, 'register' | 'ofRequester'>;
+  tickets: Pick<TicketService, 'register' | 'ofRequester' | 'markAnnounced'>;
   /** PostgreSQL LISTEN (Database.listen): `onResync` runs after a lost listener reconnects. */
   listen: (channel: string, onMessage: (payload: string) => void, onResync?: () => void) => Promise<() => Promise<void>>;
   hours: Pick<BusinessHours, 'isOpen' | 'describeNextOpening'>;
@@ -108,13 +109,16 @@ export interface HandoffServiceDeps {
   onRegistered?: () => void;
 }
 
-const CANCEL = /^\s*(?:cancelar|cancela|cancelo|salir|ya no|olv[ií]dalo|mejor no)\b/iu;
+/** Leaving the queue is a whole message («cancelar», «ya no, gracias»), never the start of a sentence («ya no me deja entrar…»). */
+const CANCEL = /^\s*(?:cancelar|cancela|cancelo|salir(?: de la fila)?|ya no(?: quiero)?(?:,? gracias)?|olv[ií]dalo|mejor no(?:,? gracias)?)\s*[.!¡]*\s*$/iu;
 const PRIVILEGED = new Set(['coordinator', 'admin']);
 const CONSOLE_ROLES = new Set(['agent', 'coordinator', 'admin']);
 
 export class HandoffService implements HandoffPort {
   readonly settings: HandoffSettings;
   private person: PersonChannel | undefined;
+  /** Channels the attached person channel reaches; a handoff elsewhere is refused (nobody could answer). */
+  private personChannels = new Set<string>();
   private readonly listeners = new Set<Listener>();
   private unlisten: Array<() => Promise<void>> = [];
   private timer: NodeJS.Timeout | undefined;
@@ -141,19 +145,25 @@ export class HandoffService implements HandoffPort {
   }
 
   /** The bot layer's way to the person (set once the bot exists: it depends on this service). */
-  attachPerson(person: PersonChannel): void {
+  attachPerson(person: PersonChannel, channels: readonly string[]): void {
     this.person = person;
+    this.personChannels = new Set(channels);
   }
 
   /** Listens for events of every instance and starts the periodic work (every `tickMs`; 0 = no timer). */
   async start(tickMs = 2000): Promise<void> {
     this.unlisten.push(
       await this.deps.listen(HANDOFF_CHANNEL, (payload) => this.onNotification(payload), () => this.emit({ type: 'presence', userId: '', status: 'offline' })),
-      await this.deps.listen(ACTIVITY_CHANNEL, (payload) => {
-        const cut = payload.lastIndexOf(' ');
-        const seq = Number(payload.slice(cut + 1));
-        if (cut > 0 && Number.isInteger(seq)) this.emit({ type: 'activity', conversationId: payload.slice(0, cut), seq });
-      }),
+      await this.deps.listen(
+        ACTIVITY_CHANNEL,
+        (payload) => {
+          const cut = payload.lastIndexOf(' ');
+          const seq = Number(payload.slice(cut + 1));
+          if (cut > 0 && Number.isInteger(seq)) this.emit({ type: 'activity', conversationId: payload.slice(0, cut), seq });
+        },
+        // Lines recorded while the listener was reconnecting were not announced: every follower re-reads.
+        () => this.emit({ type: 'resync' }),
+      ),
     );
     if (tickMs > 0) {
       const run = () => {
@@ -252,12 +262,17 @@ export class HandoffService implements HandoffPort {
       );
       return { kind: 'external', handoffId: handoff.id };
     }
+    if (!this.personChannels.has(req.channel)) {
+      // Nobody could write back on this channel: say so now rather than leave the person waiting in silence.
+      this.deps.logger.warn({ conversationId: req.conversationId, channel: req.channel }, 'handoff: channel without agent replies');
+      return { kind: 'unavailable', why: 'no_agents' };
+    }
     if (!this.deps.hours.isOpen(now)) {
       return { kind: 'unavailable', why: 'closed', nextOpening: this.deps.hours.describeNextOpening(now) ?? undefined };
     }
     const { agents } = await this.loadBoard();
-    const group = this.queueFor(req.resolverGroup, agents);
-    if (!agents.some((a) => this.isOnline(a, now) && this.groupsOf(a).includes(group))) {
+    const group = this.queueFor(req.resolverGroup, agents, now);
+    if (!agents.some((a) => this.canAttend(a, now) && this.groupsOf(a).includes(group))) {
       return { kind: 'unavailable', why: 'no_agents' };
     }
     const { handoff, created } = await this.deps.repo.enqueue(
@@ -280,14 +295,14 @@ export class HandoffService implements HandoffPort {
     const open = await this.deps.repo.touchPerson(conversationId, now);
     if (!open) return { state: 'none' };
     if (open.acceptedAt) return { state: 'with_agent' };
-    if (open.external) return { state: 'with_agent' };
     if (text !== undefined && CANCEL.test(text)) {
-      const ended = await this.deps.repo.end(open.id, 'cancelled', 'person_left', now);
+      const ended = await this.deps.repo.end(open.id, 'cancelled', 'person_left', now, true);
       if (ended) {
         await this.changed(ended, 'cancelled');
         return { state: 'left_queue' };
       }
     }
+    if (open.external) return { state: 'with_agent' };
     const position = (await this.deps.repo.position(open.id)) ?? 1;
     return { state: 'queued', position, estimatedWaitSeconds: await this.estimate(open.resolverGroup, position) };
   }
@@ -316,7 +331,7 @@ export class HandoffService implements HandoffPort {
     const ended = await this.deps.repo.end(open.id, state === 'failed' ? 'cancelled' : 'closed', `external_${state}`, now);
     if (!ended) return;
     await this.changed(ended, state);
-    await this.signal(ended, state === 'failed' ? { kind: 'failed', message } : { kind: 'returned', agentName: '' });
+    await this.signal(ended, state === 'failed' ? { kind: 'failed', message } : { kind: 'returned', agentName: this.settings.orgName });
   }
 
   async requestCallback(request: CallbackRequest): Promise<string> {
@@ -434,6 +449,7 @@ export class HandoffService implements HandoffPort {
       throw new HandoffError(status, code, message);
     }
     const row = outcome.handoff;
+    if (outcome.already) return this.view(row, now, new Map([[actor.userId, actor.displayName]]), new Map());
     await this.deps.repo.patch(row.id, { lastAgentAt: now });
     await this.changed(row, 'accepted');
     this.deps.logger.info({ conversationId: row.conversationId, agent: actor.userId }, 'handoff accepted');
@@ -525,7 +541,7 @@ export class HandoffService implements HandoffPort {
     const context = row.context as HandoffContext;
     const person = context.person ?? {};
     const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : null);
-    const { ticket } = await this.deps.tickets.register(
+    const { ticket, created } = await this.deps.tickets.register(
       {
         kind: input.kind,
         serviceCode: input.serviceCode ?? context.route?.code ?? null,
@@ -550,15 +566,19 @@ export class HandoffService implements HandoffPort {
         urgency: input.urgency,
         impact: input.impact,
         requesterId: context.requesterId ?? null,
-        idempotencyKey: `handoff:${row.id}:${(row.ticketNumber ?? '') === '' ? 'first' : row.ticketNumber}`,
+        // The same request sent again (a retry, a double click) is the same ticket; another description is another.
+        idempotencyKey: `handoff:${row.id}:${createHash('sha256').update(`${input.kind}|${input.description.trim()}`).digest('hex').slice(0, 32)}`,
       },
       actor.userId,
       this.deps.notifications,
     );
+    if (!created) return { number: ticket.number, id: ticket.id };
     this.deps.onRegistered?.();
     await this.deps.repo.patch(row.id, { ticketNumber: ticket.number });
     await this.changed({ ...row, ticketNumber: ticket.number }, 'ticket');
     await this.say(row, [{ text: HANDOFF_TEXTS.ticketRegistered(ticket.number), speakerName: actor.displayName }]);
+    // Told here: the bot must not announce it again as a number a failed turn could not deliver.
+    await this.deps.tickets.markAnnounced(ticket.id);
     await this.deps.repo.patch(row.id, { lastAgentAt: this.deps.clock.now() });
     return { number: ticket.number, id: ticket.id };
   }
@@ -580,7 +600,7 @@ export class HandoffService implements HandoffPort {
     } else if (to.group) {
       const known = new Set([this.settings.defaultGroup, ...this.deps.knownGroups(), ...agents.flatMap((a) => this.groupsOf(a))]);
       if (!known.has(to.group)) throw new HandoffError(400, 'UnknownGroup', `El grupo «${to.group}» no existe.`);
-      target = { group: this.queueFor(to.group, agents), agentUserId: null };
+      target = { group: this.queueFor(to.group, agents, now), agentUserId: null };
     } else {
       throw new HandoffError(400, 'BadArgument', 'Indique el grupo o la persona a quien transfiere.');
     }
@@ -616,9 +636,9 @@ export class HandoffService implements HandoffPort {
   async tick(): Promise<void> {
     const now = this.deps.clock.now();
     const s = this.settings;
-    for (const { wasAccepted, ...row } of await this.deps.repo.requeueStale(new Date(now.getTime() - s.heartbeatStaleSeconds * 1000))) {
+    for (const { wasAccepted, ...row } of await this.deps.repo.requeueStale(new Date(now.getTime() - s.heartbeatStaleSeconds * 1000), now)) {
       await this.changed(row, 'requeued');
-      if (wasAccepted) await this.say(row, [{ text: HANDOFF_TEXTS.agentLost, automatic: true }]);
+      if (wasAccepted) await this.sayQuietly(row, [{ text: HANDOFF_TEXTS.agentLost, automatic: true }]);
     }
     for (const { handoff } of await this.deps.repo.expireOffers(new Date(now.getTime() - s.offerSeconds * 1000), now)) {
       await this.changed(handoff, 'offer_expired');
@@ -657,12 +677,12 @@ export class HandoffService implements HandoffPort {
         const holdDue = (row.lastHoldAt ?? row.queuedAt).getTime() <= now.getTime() - this.settings.holdSeconds * 1000;
         const moved = position !== null && row.lastPositionTold !== null && position < row.lastPositionTold;
         if (!holdDue && !moved) continue;
-        if (!(await this.deps.repo.claimHold(row.id, row.lastHoldAt, now, position))) continue;
+        if (!(await this.deps.repo.claimHold(row.id, row.lastHoldAt, now, position, true))) continue;
         const text =
           position === null
             ? HANDOFF_TEXTS.holdOffered
             : HANDOFF_TEXTS.holdQueued(position, await this.estimate(row.resolverGroup, position), moved && !holdDue);
-        await this.say(row, [{ text, automatic: true }]);
+        await this.sayQuietly(row, [{ text, automatic: true }]);
         continue;
       }
       // The person has waited for an answer since their last message (or the last hold message).
@@ -671,7 +691,7 @@ export class HandoffService implements HandoffPort {
       if (!personWaiting || since > now.getTime() - this.settings.agentSilentSeconds * 1000) continue;
       if (!(await this.deps.repo.claimHold(row.id, row.lastHoldAt, now, null))) continue;
       const name = row.agentUserId ? ((await this.deps.repo.user(row.agentUserId))?.displayName ?? undefined) : undefined;
-      await this.say(row, [{ text: HANDOFF_TEXTS.holdAgent, speakerName: name, automatic: true }]);
+      await this.sayQuietly(row, [{ text: HANDOFF_TEXTS.holdAgent, speakerName: name, automatic: true }]);
     }
   }
 
@@ -692,6 +712,15 @@ export class HandoffService implements HandoffPort {
     await this.person.say(row.conversationId, row.channel, messages);
   }
 
+  /** `say` for the periodic work: one conversation's failure is logged and the others go on. */
+  private async sayQuietly(row: HandoffRow, messages: Parameters<PersonChannel['say']>[2]): Promise<void> {
+    try {
+      await this.say(row, messages);
+    } catch (err) {
+      this.deps.logger.error({ err, conversationId: row.conversationId }, 'handoff message to the person failed');
+    }
+  }
+
   private async signal(row: HandoffRow, signal: HandoffSignal): Promise<void> {
     if (!this.person) throw new Error('HandoffService: no person channel attached');
     try {
@@ -710,7 +739,9 @@ export class HandoffService implements HandoffPort {
     this.checkRole(actor);
     const row = await this.deps.repo.get(handoffId);
     if (!row) throw new HandoffError(404, 'HandoffNotFound', 'Esa conversación no existe.');
-    if (PRIVILEGED.has(actor.role) || row.agentUserId === actor.userId) return row;
+    if (PRIVILEGED.has(actor.role)) return row;
+    // An agent reads a conversation while it is theirs, not after it ended (the person may come back later).
+    if (row.agentUserId === actor.userId && row.status === 'assigned') return row;
     const user = await this.deps.repo.user(actor.userId);
     if (row.status === 'queued' && this.groupsOfUser(user?.skills ?? [], actor.role).includes(row.resolverGroup)) return row;
     throw new HandoffError(403, 'Forbidden', 'Esa conversación no es de sus grupos.');
@@ -746,9 +777,23 @@ export class HandoffService implements HandoffPort {
   }
 
   /** The queue a request goes to: its group when some agent attends it, else the general queue. */
-  private queueFor(group: string | null | undefined, agents: AgentRow[]): string {
-    if (group && agents.some((a) => this.groupsOf(a).includes(group))) return group;
+  private queueFor(group: string | null | undefined, agents: AgentRow[], now: Date): string {
+    if (!group || sameGroup(group, this.settings.defaultGroup)) return this.settings.defaultGroup;
+    // The group's own queue when someone who can attend serves it (spelled as the agents have it).
+    for (const agent of agents) {
+      if (!this.canAttend(agent, now)) continue;
+      const match = this.groupsOf(agent).find((g) => sameGroup(g, group));
+      if (match) return match;
+    }
     return this.settings.defaultGroup;
+  }
+
+  /**
+   * Signed in to the console with a fresh heartbeat, whatever their status: a person queues for an agent who is busy
+   * or stepped away (they come back; the maximum wait bounds it), but not for a desk where nobody is connected.
+   */
+  private canAttend(agent: AgentRow, now: Date): boolean {
+    return this.isOnline(agent, now);
   }
 
   private isOnline(agent: AgentRow, now: Date): boolean {
@@ -834,6 +879,11 @@ export class HandoffService implements HandoffPort {
       return [];
     }
   }
+}
+
+/** Group names compare without case or accents («Mesa de Ayuda» is «Mesa de ayuda»). */
+function sameGroup(a: string, b: string): boolean {
+  return a.localeCompare(b, 'es', { sensitivity: 'base' }) === 0;
 }
 
 /** Position of each queued handoff in its group (1-based), from rows in queue order. */

@@ -68,7 +68,7 @@ describe.each(testBackends())('handoff service on %s', (backend) => {
       logger: silent,
       settings: { defaultGroup: `General ${backend} ${++n}`, ...settings },
     });
-    s.attachPerson(person);
+    s.attachPerson(person, ['webchat']);
     return s;
   }
 
@@ -148,7 +148,7 @@ describe.each(testBackends())('handoff service on %s', (backend) => {
     const person = new RecordingPerson();
     const s1 = service(clock, person, { holdSeconds: 25 });
     const s2 = new HandoffService({ ...(s1 as unknown as { deps: ConstructorParameters<typeof HandoffService>[0] }).deps, settings: s1.settings });
-    s2.attachPerson(person);
+    s2.attachPerson(person, ['webchat']);
     const ana = await agent();
     await s1.setPresence(ana, 'available');
     await s1.setPresence(ana, 'away');
@@ -312,6 +312,70 @@ describe.each(testBackends())('handoff service on %s', (backend) => {
     expect(seen).toContain('presence');
     expect(seen).toContain('handoff');
     expect(seen).toContain(`activity ${c1} 1`);
+  });
+
+  it('counts the maximum wait from the transfer, not from the first queueing', async () => {
+    const clock = new ManualClock();
+    const person = new RecordingPerson();
+    const s = service(clock, person, { maxWaitSeconds: 60 });
+    const a = await agent();
+    await s.setPresence(a, 'available');
+    const c1 = await conversation();
+    await s.request(request(c1));
+    const offer = (await s.snapshot(a)).mine[0]!;
+    await s.accept(a, offer.id);
+    clock.advance(120);
+    await s.heartbeat(a);
+    await s.transfer(a, offer.id, { group: s.settings.defaultGroup, note: 'Que lo vea otra persona' });
+    await s.setPresence(a, 'away');
+    await s.tick();
+    expect(person.signals.filter((x) => x.signal.kind === 'unavailable')).toEqual([]);
+    clock.advance(61);
+    await s.heartbeat(a);
+    await s.tick();
+    expect(person.signals.at(-1)).toEqual({ conversationId: c1, signal: { kind: 'unavailable', why: 'max_wait' } });
+  });
+
+  it('leaves the queue only on a whole «cancelar», refuses channels no agent can answer, and accepts once', async () => {
+    const clock = new ManualClock();
+    const person = new RecordingPerson();
+    const s = service(clock, person);
+    const a = await agent();
+    await s.setPresence(a, 'available');
+    expect(await s.request({ ...request(await conversation()), channel: 'msteams' })).toEqual({ kind: 'unavailable', why: 'no_agents' });
+    const c1 = await conversation();
+    await s.request(request(c1));
+    expect(await s.personMessage(c1, 'Ya no me deja entrar al correo')).toMatchObject({ state: 'queued' });
+    expect(await s.personMessage(c1, 'salir de mi cuenta no funciona')).toMatchObject({ state: 'queued' });
+    const offer = (await s.snapshot(a)).mine[0]!;
+    await s.accept(a, offer.id);
+    await s.accept(a, offer.id);
+    expect(person.signals.filter((x) => x.signal.kind === 'accepted')).toHaveLength(1);
+    // Accepted meanwhile: «cancelar» is now a message for the agent.
+    expect(await s.personMessage(c1, 'cancelar')).toEqual({ state: 'with_agent' });
+    const c2 = await conversation();
+    await s.request(request(c2));
+    expect(await s.personMessage(c2, 'Ya no, gracias.')).toEqual({ state: 'left_queue' });
+  });
+
+  it('registers one ticket per request from the conversation, told once', async () => {
+    const clock = new ManualClock();
+    const person = new RecordingPerson();
+    const s = service(clock, person);
+    const a = await agent();
+    await s.setPresence(a, 'available');
+    const c1 = await conversation();
+    await s.request(request(c1));
+    const offer = (await s.snapshot(a)).mine[0]!;
+    await s.accept(a, offer.id);
+    const input = { kind: 'request' as const, description: 'Restablecer la contraseña del correo', urgency: 'medium' as const, impact: 'minor' as const };
+    const first = await s.createTicket(a, offer.id, input);
+    const retry = await s.createTicket(a, offer.id, input);
+    expect(retry.number).toBe(first.number);
+    expect(person.to(c1).filter((t) => t.includes(first.number))).toHaveLength(1);
+    expect(await repos.tickets.findUnannounced(c1)).toEqual([]);
+    const other = await s.createTicket(a, offer.id, { ...input, description: 'Además, la impresora del piso 3 no imprime' });
+    expect(other.number).not.toBe(first.number);
   });
 
   it('refuses console users who do not attend conversations', async () => {

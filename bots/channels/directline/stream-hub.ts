@@ -127,6 +127,11 @@ export class StreamHub {
     for (const sub of subs) sub.poke(seq);
   }
 
+  /** Every stream re-reads what it has not sent (notifications were lost while the database listener reconnected). */
+  pokeAll(): void {
+    for (const subs of this.streams.values()) for (const sub of subs) void sub.pump();
+  }
+
   /** True when this instance holds a stream of the conversation. */
   has(conversationId: string): boolean {
     return this.streams.has(conversationId);
