@@ -492,4 +492,26 @@ export class HandoffRepository {
       .returning({ id: handoffs.id });
     return rows.length > 0;
   }
+
+  /**
+   * What the hold messages look at, in queue order: every open handoff not yet accepted (their positions need the
+   * whole queue), and the accepted ones whose person has waited for an answer since before `silentBefore`. Not the
+   * hundreds of conversations going normally, every tick.
+   */
+  async holdCandidates(silentBefore: Date): Promise<HandoffRow[]> {
+    const epoch = sql`'epoch'::timestamptz`;
+    const lastAgent = sql`greatest(coalesce(${handoffs.lastAgentAt}, ${epoch}), ${handoffs.acceptedAt})`;
+    return this.db
+      .select()
+      .from(handoffs)
+      .where(
+        and(
+          OPEN,
+          eq(handoffs.external, false),
+          sql`(${handoffs.acceptedAt} is null or (${handoffs.lastPersonAt} > ${lastAgent}
+                and greatest(${lastAgent}, coalesce(${handoffs.lastHoldAt}, ${epoch}), ${handoffs.lastPersonAt}) < ${silentBefore.toISOString()}::timestamptz))`,
+        ),
+      )
+      .orderBy(desc(handoffs.priority), asc(handoffs.queuedAt), asc(handoffs.id));
+  }
 }

@@ -669,7 +669,7 @@ export class HandoffService implements HandoffPort {
 
   /** Hold and position messages (protocol: contact every 20–30 s while the person waits). */
   private async holds(now: Date): Promise<void> {
-    const open = (await this.deps.repo.open()).filter((r) => !r.external);
+    const open = await this.deps.repo.holdCandidates(new Date(now.getTime() - this.settings.agentSilentSeconds * 1000));
     const positions = queuePositions(open);
     for (const row of open) {
       if (!row.acceptedAt) {
