@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_PRIORITY_MATRIX, parsePriorityMatrix, type PriorityMatrix } from '../services/tickets/priority';
 import { BusinessHoursSyntaxError, parseBusinessHours, type WeeklySchedule } from '../services/handoff/business-hours';
+import type { HandoffSettings } from '../services/handoff/handoff.service';
 import { type HolidayRules, HolidaysSyntaxError, parseHolidays } from '../services/handoff/mexican-holidays';
 
 /**
@@ -185,18 +186,8 @@ export interface Config {
   imap: { urls: string[] } | null;
   facebook: { appSecret: string; verifyToken: string; pageAccessToken: string; graphBaseUrl: string | undefined } | null;
   x: { consumerSecret: string; accessToken: string; apiBaseUrl: string | undefined } | null;
-  handoff: {
-    defaultGroup: string;
-    holdSeconds: number;
-    agentSilentSeconds: number;
-    maxWaitSeconds: number;
-    offerSeconds: number;
-    heartbeatStaleSeconds: number;
-    capacity: number;
-    external: boolean;
-    externalTimeoutSeconds: number;
-    tickMs: number;
-  };
+  /** The handoff service's settings from `HANDOFF_*` (the desk's zone and name come from `TZ` and `ORG_NAME`). */
+  handoff: Omit<HandoffSettings, 'timeZone' | 'orgName' | 'defaultWaitSeconds'> & { tickMs: number };
   /** `BUSINESS_HOURS` as written and parsed; null = always open. */
   businessHours: { text: string; schedule: WeeklySchedule } | null;
   /** Days without attention (`HOLIDAYS`); they apply only when there are business hours. */

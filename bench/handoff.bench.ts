@@ -17,7 +17,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import argon2 from 'argon2';
@@ -26,6 +25,7 @@ import WebSocket from 'ws';
 import { createRepositories, Database } from '../models';
 import { SessionService } from '../services/auth/session.service';
 import { UserService } from '../services/users/user.service';
+import { freePort } from '../test/support/ports';
 import { fmt, machineDescription, percentile, readProc } from './load';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -99,18 +99,6 @@ async function requestOnce(url: string, method: string, body: unknown, headers: 
     });
     if (payload) req.write(payload);
     req.end();
-  });
-}
-
-/** A port nobody listens on now (the kernel picks it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
   });
 }
 
