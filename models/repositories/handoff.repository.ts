@@ -93,8 +93,15 @@ export class HandoffRepository {
     return row;
   }
 
+  /**
+   * The agent's console is alive. An agent set offline because their heartbeat stopped (a network cut, a laptop
+   * asleep) comes back «away»: connected, but not offered conversations until they say they are available.
+   */
   async heartbeat(userId: string, now: Date): Promise<void> {
-    await this.db.update(agentPresence).set({ heartbeatAt: now }).where(eq(agentPresence.userId, userId));
+    await this.db
+      .update(agentPresence)
+      .set({ heartbeatAt: now, status: sql`case when ${agentPresence.status} = 'offline' then 'away' else ${agentPresence.status} end` })
+      .where(eq(agentPresence.userId, userId));
   }
 
   async presence(userId: string): Promise<AgentPresenceRow | null> {

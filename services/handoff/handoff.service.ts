@@ -112,6 +112,8 @@ export interface HandoffServiceDeps {
 /** Leaving the queue is a whole message («cancelar», «ya no, gracias»), never the start of a sentence («ya no me deja entrar…»). */
 const CANCEL = /^\s*(?:cancelar|cancela|cancelo|salir(?: de la fila)?|ya no(?: quiero)?(?:,? gracias)?|olv[ií]dalo|mejor no(?:,? gracias)?)\s*[.!¡]*\s*$/iu;
 const PRIVILEGED = new Set(['coordinator', 'admin']);
+/** Channel id of our own web chat (Direct Line). */
+const WEBCHAT = 'webchat';
 const CONSOLE_ROLES = new Set(['agent', 'coordinator', 'admin']);
 
 export class HandoffService implements HandoffPort {
@@ -255,7 +257,9 @@ export class HandoffService implements HandoffPort {
       const position = (await this.deps.repo.position(existing.id)) ?? 1;
       return { kind: 'queued', handoffId: existing.id, position, estimatedWaitSeconds: await this.estimate(existing.resolverGroup, position), alreadyOpen: true };
     }
-    if (this.settings.external) {
+    // An external hub serves the channels it is connected to (Azure channels); our own web chat has no hub, and the
+    // `handoff.initiate` event with its context would go to the person's browser: it uses our queues.
+    if (this.settings.external && req.channel !== WEBCHAT) {
       const { handoff } = await this.deps.repo.enqueue(
         { conversationId: req.conversationId, channel: req.channel, resolverGroup: req.resolverGroup ?? this.settings.defaultGroup, reason: req.reason, priority: req.priority ?? 0, context: compactContext(req.context), external: true },
         now,

@@ -83,6 +83,9 @@ describe.each(testBackends())('handoff queues on %s', (backend) => {
     expect(requeued.map((h) => [h.id, h.status, h.requeues])).toEqual([[waiting.handoff.id, 'queued', 1]]);
     expect((await repos.handoffs.queue(g)).map((h) => h.id)).toEqual([waiting.handoff.id, taken.handoff.id, newer.handoff.id]);
     expect((await repos.handoffs.presence(gone))?.status).toBe('offline');
+    // Back on line (a heartbeat): connected but «away», not offered anything until they say they are available.
+    await repos.handoffs.heartbeat(gone, at(61));
+    expect((await repos.handoffs.presence(gone))?.status).toBe('away');
   });
 
   it('under concurrent assignment nobody gets a conversation twice and no agent goes over capacity', async () => {

@@ -378,6 +378,17 @@ describe.each(testBackends())('handoff service on %s', (backend) => {
     expect(other.number).not.toBe(first.number);
   });
 
+  it('hands over to an external hub except on our own web chat, which keeps our queues', async () => {
+    const clock = new ManualClock();
+    const person = new RecordingPerson();
+    const s = service(clock, person, { external: true });
+    s.attachPerson(person, ['webchat', 'msteams']);
+    const a = await agent();
+    await s.setPresence(a, 'available');
+    expect(await s.request({ ...request(await conversation()), channel: 'msteams' })).toMatchObject({ kind: 'external' });
+    expect(await s.request(request(await conversation()))).toMatchObject({ kind: 'queued' });
+  });
+
   it('refuses console users who do not attend conversations', async () => {
     const clock = new ManualClock();
     const s = service(clock, new RecordingPerson());
