@@ -91,6 +91,17 @@ describe.each(testBackends())('handoff service on %s', (backend) => {
     return row.id;
   }
 
+  /** An available agent who accepted one new conversation. */
+  async function attended(s: HandoffService) {
+    const a = await agent();
+    await s.setPresence(a, 'available');
+    const c1 = await conversation();
+    await s.request(request(c1));
+    const offer = (await s.snapshot(a)).mine[0]!;
+    await s.accept(a, offer.id);
+    return { a, c1, offer };
+  }
+
   it('says nobody can take it when no agent is online, and queues and offers when one is', async () => {
     const clock = new ManualClock();
     const person = new RecordingPerson();
@@ -270,12 +281,7 @@ describe.each(testBackends())('handoff service on %s', (backend) => {
     const clock = new ManualClock();
     const person = new RecordingPerson();
     const s = service(clock, person, { agentSilentSeconds: 30 });
-    const a = await agent();
-    await s.setPresence(a, 'available');
-    const c1 = await conversation();
-    await s.request(request(c1));
-    const offer = (await s.snapshot(a)).mine[0]!;
-    await s.accept(a, offer.id);
+    const { a, c1 } = await attended(s);
     clock.advance(5);
     await s.personMessage(c1, '¿sigue ahí?');
     clock.advance(20);
@@ -318,12 +324,7 @@ describe.each(testBackends())('handoff service on %s', (backend) => {
     const clock = new ManualClock();
     const person = new RecordingPerson();
     const s = service(clock, person, { maxWaitSeconds: 60 });
-    const a = await agent();
-    await s.setPresence(a, 'available');
-    const c1 = await conversation();
-    await s.request(request(c1));
-    const offer = (await s.snapshot(a)).mine[0]!;
-    await s.accept(a, offer.id);
+    const { a, c1, offer } = await attended(s);
     clock.advance(120);
     await s.heartbeat(a);
     await s.transfer(a, offer.id, { group: s.settings.defaultGroup, note: 'Que lo vea otra persona' });
@@ -362,12 +363,7 @@ describe.each(testBackends())('handoff service on %s', (backend) => {
     const clock = new ManualClock();
     const person = new RecordingPerson();
     const s = service(clock, person);
-    const a = await agent();
-    await s.setPresence(a, 'available');
-    const c1 = await conversation();
-    await s.request(request(c1));
-    const offer = (await s.snapshot(a)).mine[0]!;
-    await s.accept(a, offer.id);
+    const { a, c1, offer } = await attended(s);
     const input = { kind: 'request' as const, description: 'Restablecer la contraseña del correo', urgency: 'medium' as const, impact: 'minor' as const };
     const first = await s.createTicket(a, offer.id, input);
     const retry = await s.createTicket(a, offer.id, input);
