@@ -263,6 +263,8 @@ export function compileProject(into: string): void {
   fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(into, 'node_modules'), 'dir');
   fs.symlinkSync(path.join(PROJECT_ROOT, 'models', 'migrations'), path.join(out, 'models', 'migrations'), 'dir');
   fs.symlinkSync(path.join(PROJECT_ROOT, 'public'), path.join(into, 'public'), 'dir');
+  // Data files the services read beside their sources (the shipped catalog, the units list).
+  fs.symlinkSync(path.join(PROJECT_ROOT, 'services'), path.join(into, 'services'), 'dir');
 }
 
 /** Spawns the server script (`bench/x.ts`) with an IPC channel and waits for its `ready`. */
