@@ -4,7 +4,7 @@
 import { ApiError } from './api.js';
 import { ConversationPane } from './agent-conversation.js';
 import { formatWait, personName } from './agent-format.js';
-import { focusElement, h, plural, replaceChildren, select, toast } from './dom.js';
+import { focusElement, h, plural, replaceChildren, select, tabList, toast } from './dom.js';
 import { messageOf } from './errors.js';
 import { CHANNEL_LABELS, HANDOFF_REASON_LABELS, HANDOFF_STATUS_LABELS, PRESENCE_LABELS, label } from './labels.js';
 import { WalkInForm } from './walk-in.js';
@@ -168,23 +168,14 @@ export class AgentView {
   }
 
   renderTabs(subpath) {
-    replaceChildren(
-      this.tabs,
-      h(
-        'ul',
-        { class: 'tabs__list' },
-        TABS.map((tab) => {
-          const current = tab.match ? tab.match(subpath) : subpath === tab.sub;
-          const snapshot = this.desk?.snapshot;
-          const count =
-            tab.sub === '' && snapshot
-              ? [h('span', { class: 'tabs__count', 'data-queue-count': '', title: 'En espera' }, String(snapshot.queueTotal ?? snapshot.queue.length)), h('span', { class: 'visually-hidden' }, ' en espera')]
-              : null;
-          return h('li', {}, h('a', { href: this.path(tab.sub), class: 'tabs__link', 'aria-current': current ? 'page' : false }, tab.label, count));
-        }),
-      ),
-    );
+    const snapshot = this.desk?.snapshot;
+    const count = (tab) =>
+      tab.sub === '' && snapshot
+        ? [h('span', { class: 'tabs__count', 'data-queue-count': '', title: 'En espera' }, String(snapshot.queueTotal ?? snapshot.queue.length)), h('span', { class: 'visually-hidden' }, ' en espera')]
+        : null;
+    replaceChildren(this.tabs, tabList(TABS, subpath, (sub) => this.path(sub), count));
   }
+
 
   // --- presence and connection ------------------------------------------------------------------------------
   renderStatus() {

@@ -1,7 +1,7 @@
 // «Catálogo de servicios»: the draft's status bar (published version, unpublished changes, Publicar,
 // Descartar), the section's tabs, and the sub-view of the current address.
 import { ApiError } from './api.js';
-import { focusElement, formatDate, h, plural, replaceChildren, toast } from './dom.js';
+import { focusElement, formatDate, h, plural, replaceChildren, tabList, toast } from './dom.js';
 import { errorBlock, messageOf } from './errors.js';
 import { HistoryView } from './history.js';
 import { ImportExportView } from './import-export.js';
@@ -137,19 +137,10 @@ export class CatalogView {
   }
 
   renderTabs(subpath) {
-    replaceChildren(
-      this.tabs,
-      h(
-        'ul',
-        { class: 'tabs__list' },
-        TABS.map((tab) => {
-          const current = tab.match ? tab.match(subpath) : subpath === tab.sub;
-          const extra = tab.sub === '' && this.draft ? h('span', { class: 'tabs__count' }, String(this.draft.catalog.services.length)) : null;
-          return h('li', {}, h('a', { href: this.path(tab.sub), class: 'tabs__link', 'aria-current': current ? 'page' : false }, tab.label, extra));
-        }),
-      ),
-    );
+    const count = (tab) => (tab.sub === '' && this.draft ? h('span', { class: 'tabs__count' }, String(this.draft.catalog.services.length)) : null);
+    replaceChildren(this.tabs, tabList(TABS, subpath, (sub) => this.path(sub), count));
   }
+
 
   // --- status bar ---------------------------------------------------------------------------------------
   renderStatus() {

@@ -113,3 +113,18 @@ export function select(options, value, attrs = {}) {
     options.map(([v, label]) => h('option', { value: v, selected: v === value }, label)),
   );
 }
+
+/**
+ * A view's section tabs: one link per tab, the current one marked with aria-current. `extraFor(tab)` adds what
+ * follows the label (a count), or null.
+ */
+export function tabList(tabs, subpath, pathOf, extraFor = () => null) {
+  return h(
+    'ul',
+    { class: 'tabs__list' },
+    tabs.map((tab) => {
+      const current = tab.match ? tab.match(subpath) : subpath === tab.sub;
+      return h('li', {}, h('a', { href: pathOf(tab.sub), class: 'tabs__link', 'aria-current': current ? 'page' : false }, tab.label, extraFor(tab)));
+    }),
+  );
+}

@@ -51,6 +51,23 @@ export interface NewCallback {
 
 const OPEN = sql`${handoffs.status} in ('queued', 'assigned')`;
 
+/**
+ * A conversation going back to the front of its queue (its agent vanished, or it was transferred to a group): a new
+ * wait begins (the maximum wait counts from now), and the person was just told, so no hold message at once.
+ */
+function backToQueueFront(now: Date) {
+  return {
+    status: 'queued' as const,
+    agentUserId: null,
+    assignedAt: null,
+    acceptedAt: null,
+    priority: sql`${handoffs.priority} + ${REQUEUE_BOOST}`,
+    requeues: sql`${handoffs.requeues} + 1`,
+    waitStartedAt: now,
+    lastHoldAt: now,
+  };
+}
+
 /** How far ahead of others a conversation whose agent vanished goes: to the front of its queue. */
 const REQUEUE_BOOST = 1000;
 
@@ -258,17 +275,7 @@ export class HandoffRepository {
       if (before.length === 0) return [];
       const rows = await tx
         .update(handoffs)
-        .set({
-          status: 'queued',
-          agentUserId: null,
-          assignedAt: null,
-          acceptedAt: null,
-          priority: sql`${handoffs.priority} + ${REQUEUE_BOOST}`,
-          requeues: sql`${handoffs.requeues} + 1`,
-          // A new wait begins (the maximum wait counts from now); the person was just told, so no hold at once.
-          waitStartedAt: now,
-          lastHoldAt: now,
-        })
+        .set(backToQueueFront(now))
         .where(sql`${handoffs.id} in ${before.map((r) => r.id)}`)
         .returning();
       await tx.update(agentPresence).set({ status: 'offline' }).where(sql`${agentPresence.userId} in ${stale}`);
@@ -370,19 +377,7 @@ export class HandoffRepository {
   async transfer(handoffId: string, to: { group: string; agentUserId: string | null }, note: string, now: Date): Promise<HandoffRow | null> {
     const set =
       to.agentUserId === null
-        ? {
-            status: 'queued' as const,
-            resolverGroup: to.group,
-            agentUserId: null,
-            assignedAt: null,
-            acceptedAt: null,
-            priority: sql`${handoffs.priority} + ${REQUEUE_BOOST}`,
-            requeues: sql`${handoffs.requeues} + 1`,
-            transferNote: note,
-            waitStartedAt: now,
-            lastHoldAt: now,
-            lastPositionTold: null,
-          }
+        ? { ...backToQueueFront(now), resolverGroup: to.group, transferNote: note, lastPositionTold: null }
         : {
             status: 'assigned' as const,
             resolverGroup: to.group,
