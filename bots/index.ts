@@ -2,6 +2,7 @@ import { ConversationState, UserState } from 'botbuilder';
 import type { Dialog } from 'botbuilder-dialogs';
 import { HandoffDialog, type TranscriptSource } from '../dialogs/handoff/handoff.dialog';
 import { Clock, MainDialog } from '../dialogs/main.dialog';
+import { SwitchboardDialog, type SwitchboardDialogDeps } from '../dialogs/directory/switchboard.dialog';
 import type { Desk } from '../services/attention/desk';
 import type { HandoffPort } from '../services/handoff/handoff-types';
 import type { HandoffTriggers } from '../services/handoff/triggers';
@@ -14,6 +15,8 @@ export type { BotLogger, BotSettings, GreetingRecord, HandoffGateRecord, Ventani
 export { HandoffDialog, HandoffIds, HANDOFF_INITIATE_EVENT, HANDOFF_STATUS_EVENT } from '../dialogs/handoff/handoff.dialog';
 export type { HandoffDialogDeps, HandoffDialogOptions, TranscriptSource } from '../dialogs/handoff/handoff.dialog';
 export { MainDialog, MainDialogIds } from '../dialogs/main.dialog';
+export { SwitchboardDialog, SwitchboardIds, switchboardQuery } from '../dialogs/directory/switchboard.dialog';
+export type { SwitchboardDialogDeps, SwitchboardDirectory, SwitchboardEntry, SwitchboardMatch, SwitchboardSettings } from '../dialogs/directory/switchboard.dialog';
 export type { Clock, MainDialogDeps, MainDialogOptions, MainDialogSettings } from '../dialogs/main.dialog';
 export { AttentionDialog, AttentionIds } from '../dialogs/attention/attention.dialog';
 export type { Understanding } from '../dialogs/attention/understanding';
@@ -38,6 +41,8 @@ export interface CreateBotDeps {
   readonly transcript?: TranscriptSource;
   /** Registers the ticket offered when no agent can attend; without it only a call back is offered. */
   readonly desk?: Desk;
+  /** The switchboard operator (directory lookup, transfers, call backs); without it there is no switchboard. */
+  readonly switchboard?: Omit<SwitchboardDialogDeps, 'clock' | 'desk'>;
 }
 
 /** Builds the main dialog and the bot. Pair it with `createOnTurnError` on the adapter. */
@@ -48,8 +53,10 @@ export function createBot(deps: CreateBotDeps): VentanillaBot {
   const handoffDialog = deps.handoff
     ? new HandoffDialog({ port: deps.handoff, clock: deps.clock, timeZone: deps.settings.timeZone, desk: deps.desk, transcript: deps.transcript })
     : undefined;
+  const switchboardDialog = deps.switchboard ? new SwitchboardDialog({ ...deps.switchboard, clock: deps.clock, desk: deps.desk }) : undefined;
   const dialog = new MainDialog({
     requestDialog: deps.requestDialog,
+    ...(switchboardDialog ? { switchboardDialog } : {}),
     settings: deps.settings,
     clock: deps.clock,
     ...(handoffDialog ? { handoffDialog } : {}),

@@ -6,7 +6,7 @@ import type { Desk } from '../services/attention/desk';
 import type { HandoffPort } from '../services/handoff/handoff-types';
 import { HandoffTriggers } from '../services/handoff/triggers';
 import { AttentionDialog } from '../dialogs/attention/attention.dialog';
-import { createBot, createOnTurnError } from './index';
+import { createBot, createOnTurnError, type CreateBotDeps } from './index';
 import { PostgresStorage } from './state/postgres.storage';
 import type { BotLogger, BotSettings } from './ventanilla.bot';
 
@@ -29,6 +29,8 @@ export function createBotRuntime(deps: {
   transcript?: TranscriptSource;
   /** Handoff triggers; default `new HandoffTriggers()` when `handoff` is given. */
   triggers?: HandoffTriggers;
+  /** The switchboard operator; absent = no switchboard. */
+  switchboard?: CreateBotDeps['switchboard'];
 }): BotRuntime {
   const storage = new PostgresStorage(deps.stateRepository);
   const conversationState = new ConversationState(storage);
@@ -46,6 +48,7 @@ export function createBotRuntime(deps: {
     ...(deps.handoff ? { handoff: deps.handoff } : {}),
     ...(triggers ? { triggers } : {}),
     ...(deps.transcript ? { transcript: deps.transcript } : {}),
+    ...(deps.switchboard ? { switchboard: deps.switchboard } : {}),
   });
   return { bot, onTurnError: createOnTurnError({ logger: deps.logger, conversationState }) };
 }

@@ -2,6 +2,7 @@ import {
   ActivityHandler,
   ActivityTypes,
   ConversationState,
+  EndOfConversationCodes,
   InputHints,
   MessageFactory,
   StatePropertyAccessor,
@@ -14,7 +15,8 @@ import { HANDOFF_STATUS_EVENT, handoffSignalOf, type HandoffDialogOptions } from
 import { Clock, GREETED_THIS_TURN, HANDOFF_TRIGGERED, isRequestText, MainDialog, type MainDialogOptions } from '../dialogs/main.dialog';
 import { greeting, messages } from '../dialogs/messages/es-MX';
 import { HANDOFF_EVENT_PREFIX, type HandoffPort, type PersonMessageResult } from '../services/handoff/handoff-types';
-import type { HandoffTriggers } from '../services/handoff/triggers';
+import type { HandoffDecision, HandoffTriggers } from '../services/handoff/triggers';
+import { VOICE_CHANNEL, VOICE_EVENTS } from '../services/voice/voice-types';
 import { WEBCHAT_CHANNEL } from './channels/directline/directline.adapter';
 
 /** Conversation-state property holding the dialog stack (the only one the turn error handler clears). */
@@ -29,6 +31,9 @@ export const HANDOFF_GATE_PROPERTY = 'handoffGate';
  * `ventanilla.handoff.*` events to the dialogs: the same event posted by a chat client is ignored.
  */
 export const HANDOFF_SIGNAL_TURN = Symbol('ventanilla.handoffSignalTurn');
+
+/** Events of the phone adapter (a transfer's result, a recorded message) go to the dialog waiting for them. */
+const VOICE_EVENT_PREFIX = 'ventanilla.voice.';
 
 /** A queued person hears «sigue en la fila» at most this often when they write. */
 const QUEUE_REMINDER_MS = 60_000;
@@ -189,6 +194,8 @@ export class VentanillaBot extends ActivityHandler {
       const name = context.activity.name ?? '';
       if (name.startsWith(HANDOFF_EVENT_PREFIX)) await this.onHandoffSignal(context);
       else if (name === HANDOFF_STATUS_EVENT) await this.onHandoffStatus(context);
+      else if (name === VOICE_EVENTS.noInput && context.activity.channelId === VOICE_CHANNEL) await this.onNoInput(context);
+      else if (name.startsWith(VOICE_EVENT_PREFIX) && context.activity.channelId === VOICE_CHANNEL) await runDialog(this.dialog, context, this.dialogState);
       else this.logger.debug({ name, conversationId: context.activity.conversation?.id }, 'event ignored');
       await next();
     });
@@ -333,6 +340,34 @@ export class VentanillaBot extends ActivityHandler {
     const handoff: HandoffDialogOptions = { reason: 'asked', message: '', context: {}, signal };
     const options: MainDialogOptions = { handoff };
     await dc.beginDialog(this.dialog.id, options);
+  }
+
+  /**
+   * The caller said nothing twice in a row (the phone adapter repeated the question once already): the call goes to
+   * an agent, with what the running request knew; without live agents, a polite goodbye ends the call.
+   */
+  private async onNoInput(context: TurnContext): Promise<void> {
+    const conversationId = context.activity.conversation?.id;
+    if (!this.handoff || !conversationId) {
+      const text = messages.voice.noInputGoodbye;
+      await context.sendActivities([
+        MessageFactory.text(text, text, InputHints.IgnoringInput),
+        { type: ActivityTypes.EndOfConversation, code: EndOfConversationCodes.CompletedSuccessfully },
+      ]);
+      return;
+    }
+    // Already queued or with an agent: nothing more to do here (the adapter keeps the call on hold).
+    if ((await this.handoff.queueState(conversationId)).state !== 'none') return;
+    const decision: HandoffDecision = {
+      reason: 'not_understood',
+      reasons: ['not_understood'],
+      message: messages.voice.noInputHandoff,
+      score: 0,
+      cues: ['sin respuesta'],
+    };
+    context.turnState.set(HANDOFF_TRIGGERED, decision);
+    this.logger.info({ conversationId }, 'handoff: the caller was silent twice');
+    await runDialog(this.dialog, context, this.dialogState);
   }
 
   /** External agent hub (Bot Framework handoff protocol): `handoff.status` goes to the handoff service. */

@@ -1,4 +1,4 @@
-import { ActivityTypes, InputHints, MessageFactory } from 'botbuilder';
+import { ActivityTypes, EndOfConversationCodes, InputHints, MessageFactory } from 'botbuilder';
 import type { Activity } from 'botbuilder';
 import {
   Dialog,
@@ -12,6 +12,7 @@ import {
   WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { HandoffContext } from '../services/handoff/handoff-types';
+import { VOICE_CHANNEL, VOICE_EVENTS } from '../services/voice/voice-types';
 import type { HandoffDecision } from '../services/handoff/triggers';
 import { farewellTimeOfDay, isValidTimeZone } from './greeting';
 import { componentStack, HandoffDialog, handoffPriority, type HandoffDialogOptions, type HandoffDialogResult, type TicketDraft } from './handoff/handoff.dialog';
@@ -114,6 +115,8 @@ export interface MainDialogDeps {
   readonly clock: Clock;
   /** Hands conversations to live agents; without it, handoff results and triggers are ignored. */
   readonly handoffDialog?: HandoffDialog;
+  /** The switchboard operator: requests for a person, an area or an extension go to it instead of the request dialog. */
+  readonly switchboardDialog?: Dialog & { claims(text: string | undefined): Promise<boolean> };
 }
 
 const QUESTIONS: Readonly<Record<RequestQuestion, string>> = {
@@ -247,6 +250,7 @@ export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
   private readonly handoffDialogId: string | undefined;
   private readonly settings: MainDialogSettings;
   private readonly clock: Clock;
+  private readonly switchboard: MainDialogDeps['switchboardDialog'];
 
   public constructor(deps: MainDialogDeps) {
     super(MainDialogIds.main);
@@ -267,6 +271,8 @@ export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
     this.snapshots = isSnapshotSource(deps.requestDialog) ? deps.requestDialog : undefined;
     this.handoffDialogId = deps.handoffDialog?.id;
     if (deps.handoffDialog) this.addDialog(deps.handoffDialog);
+    this.switchboard = deps.switchboardDialog;
+    if (this.switchboard) this.addDialog(this.switchboard);
     this.settings = deps.settings;
     this.clock = deps.clock;
 
@@ -343,7 +349,10 @@ export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
   }
 
   private triggered(innerDc: DialogContext): HandoffDecision | undefined {
-    if (this.handoffDialogId === undefined || innerDc.context.activity.type !== ActivityTypes.Message) return undefined;
+    const { activity } = innerDc.context;
+    // A message, or the phone adapter's «the caller said nothing twice» (the bot sets the decision for it).
+    const carriesDecision = activity.type === ActivityTypes.Message || (activity.type === ActivityTypes.Event && activity.name === VOICE_EVENTS.noInput);
+    if (this.handoffDialogId === undefined || !carriesDecision) return undefined;
     return innerDc.context.turnState.get<HandoffDecision | undefined>(HANDOFF_TRIGGERED);
   }
 
@@ -403,13 +412,14 @@ export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
     return this.promptForRequest(step, greetedNow ? undefined : messages.askRequest);
   }
 
-  /** (2) Begins the request dialog with the request (and what is known about the person). */
+  /** (2) Begins the request dialog (or the switchboard) with the request (and what is known about the person). */
   private async handleRequestStep(step: WaterfallStepContext<MainDialogOptions>): Promise<DialogTurnResult> {
     const result: unknown = step.result;
     const options: RequestDialogOptions = {
       request: typeof result === 'string' ? result.trim() : '',
       ...(step.options.profile !== undefined ? { profile: step.options.profile } : {}),
     };
+    if (this.switchboard && (await this.switchboard.claims(options.request))) return step.beginDialog(this.switchboard.id, options);
     return step.beginDialog(this.requestDialogId, options);
   }
 
@@ -493,6 +503,10 @@ export class MainDialog extends InterruptibleDialog<MainDialogOptions> {
     const closing = farewellTimeOfDay(this.clock.now(), this.settings.timeZone);
     const text = farewell({ botName: this.settings.botName, closing, summary: summaries });
     await step.context.sendActivity(MessageFactory.text(text, text, InputHints.AcceptingInput));
+    // On the phone the farewell ends the call (the adapter hangs up); chat conversations stay open for a new request.
+    if (step.context.activity.channelId === VOICE_CHANNEL) {
+      await step.context.sendActivity({ type: ActivityTypes.EndOfConversation, code: EndOfConversationCodes.CompletedSuccessfully });
+    }
     return step.endDialog();
   }
 

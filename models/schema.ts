@@ -93,6 +93,8 @@ export const users = pgTable(
     resolverGroup: text('resolver_group'),
     /** For agents: the resolver groups (queues) they attend; empty = the general queue. */
     skills: jsonb('skills').$type<string[]>().notNull().default([]),
+    /** For agents: where a phone call they accept rings (E.164 number `+52…` or `sip:…` URI); null = no phone. */
+    voiceRoute: text('voice_route'),
     active: boolean('active').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
@@ -278,7 +280,7 @@ export const requesterIdentities = pgTable(
   (t) => [primaryKey({ columns: [t.kind, t.value] }), index('requester_identities_requester_idx').on(t.requesterId)],
 );
 
-export const ATTENTION_OUTCOMES = ['first_level', 'ticket', 'informative', 'out_of_scope', 'status_lookup'] as const;
+export const ATTENTION_OUTCOMES = ['first_level', 'ticket', 'informative', 'out_of_scope', 'status_lookup', 'directory', 'transferred', 'callback'] as const;
 
 /**
  * One request attended in a conversation and how it ended: resolved at first level, ticket, informative record,
@@ -304,7 +306,7 @@ export const attentions = pgTable(
     uniqueIndex('attentions_idempotency_uq').on(t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
     index('attentions_created_idx').on(t.createdAt),
     index('attentions_conversation_idx').on(t.conversationId),
-    check('attentions_outcome_ck', sql`${t.outcome} in ('first_level', 'ticket', 'informative', 'out_of_scope', 'status_lookup')`),
+    check('attentions_outcome_ck', sql`${t.outcome} in ('first_level', 'ticket', 'informative', 'out_of_scope', 'status_lookup', 'directory', 'transferred', 'callback')`),
   ],
 );
 
@@ -418,9 +420,14 @@ export const handoffs = pgTable(
   ],
 );
 
-export const CALLBACK_STATUSES = ['pending', 'done', 'cancelled'] as const;
+export const CALLBACK_STATUSES = ['pending', 'calling', 'done', 'failed', 'cancelled'] as const;
+export const CALLBACK_KINDS = ['handoff', 'transfer', 'outbound'] as const;
 
-/** A person asked to be called back (desk closed, nobody free, or the wait was too long). Placed by the IVR scheduler. */
+/**
+ * A call to place later: a person asked to be called back (desk closed, nobody free, the wait was too long, or the
+ * extension they wanted was busy), or internal staff asked for an outbound call. Placed by the callback scheduler
+ * (one instance at a time, under an advisory lock) through the Twilio REST API.
+ */
 export const callbackRequests = pgTable(
   'callback_requests',
   {
@@ -437,9 +444,123 @@ export const callbackRequests = pgTable(
     status: text('status', { enum: CALLBACK_STATUSES }).notNull().default('pending'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     handledAt: timestamp('handled_at', { withTimezone: true }),
+    /** handoff: connect them with an agent of `resolver_group`; transfer: with `directory_entry_id`; outbound: staff call. */
+    kind: text('kind', { enum: CALLBACK_KINDS }).notNull().default('handoff'),
+    directoryEntryId: uuid('directory_entry_id'),
+    /** When to place it (parsed from `preferred_time`); null = as soon as the desk is open. */
+    scheduledAt: timestamp('scheduled_at', { withTimezone: true }),
+    /** Earliest next attempt (after a failed one). */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull().default(3),
+    lastCallSid: text('last_call_sid'),
+    /** Twilio's last call status or our error («busy», «no-answer», «api_error: …»). */
+    lastResult: text('last_result'),
+    /** Who asked for it (outbound staff calls: the verified staff member), for the log. */
+    requestedBy: text('requested_by'),
   },
   (t) => [
     index('callback_requests_status_idx').on(t.status, t.createdAt),
-    check('callback_requests_status_ck', sql`${t.status} in ('pending', 'done', 'cancelled')`),
+    index('callback_requests_due_idx').on(t.status, t.nextAttemptAt),
+    check('callback_requests_status_ck', sql`${t.status} in ('pending', 'calling', 'done', 'failed', 'cancelled')`),
+    check('callback_requests_kind_ck', sql`${t.kind} in ('handoff', 'transfer', 'outbound')`),
+  ],
+);
+
+export const DIRECTORY_KINDS = ['person', 'area'] as const;
+export const DIRECTORY_AVAILABILITY = ['available', 'away', 'unavailable'] as const;
+
+/**
+ * The switchboard directory: people and areas callers ask for, with the extension and how to reach it — a SIP URI
+ * on the PBX (Asterisk) or a PSTN number with digits to dial after it answers (`send_digits`, e.g. `ww42500`).
+ */
+export const directoryEntries = pgTable(
+  'directory_entries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind', { enum: DIRECTORY_KINDS }).notNull(),
+    /** «María Pérez Gómez» (person) or «Recursos Humanos» (area). */
+    name: text('name').notNull(),
+    /** Honorific said before the name: «Lic.», «Ing.», «Dra.». */
+    title: text('title'),
+    /** 'f' | 'm' for «la Lic.» / «el Ing.»; null = neither article. */
+    gender: text('gender'),
+    /** The area a person belongs to (for areas, their parent area, if any). */
+    area: text('area'),
+    position: text('position'),
+    /** Other names callers use: «RH», «personal», «la licenciada Mary». */
+    aliases: jsonb('aliases').$type<string[]>().notNull().default([]),
+    extension: text('extension'),
+    phone: text('phone'),
+    email: text('email'),
+    availability: text('availability', { enum: DIRECTORY_AVAILABILITY }).notNull().default('available'),
+    /** Said to the caller when not available: «está de vacaciones hasta el 3 de diciembre». */
+    availabilityNote: text('availability_note'),
+    /** How a call reaches them: 'sip' (route_address = sip:42500@pbx.example) or 'pstn' (E.164 + send_digits). */
+    routeKind: text('route_kind'),
+    routeAddress: text('route_address'),
+    sendDigits: text('send_digits'),
+    /** Internal staff who may ask the desk for outbound calls (verified by their PIN, argon2id). */
+    outboundAllowed: boolean('outbound_allowed').notNull().default(false),
+    outboundPinHash: text('outbound_pin_hash'),
+    active: boolean('active').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('directory_entries_extension_idx').on(t.extension),
+    check('directory_entries_kind_ck', sql`${t.kind} in ('person', 'area')`),
+    check('directory_entries_availability_ck', sql`${t.availability} in ('available', 'away', 'unavailable')`),
+    check('directory_entries_route_ck', sql`${t.routeKind} is null or ${t.routeKind} in ('sip', 'pstn')`),
+  ],
+);
+
+export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
+
+/**
+ * Every phone call, for the indicators and the quality review: who called, when it was answered and ended, the
+ * transfers tried, the queue wait, how it ended, and the recording (taken only after the consent announcement).
+ */
+export const calls = pgTable(
+  'calls',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    callSid: text('call_sid').notNull(),
+    parentCallSid: text('parent_call_sid'),
+    /** Our conversation of this call (the bot's transcript); null for legs that have none (an agent's leg). */
+    conversationId: text('conversation_id'),
+    direction: text('direction', { enum: CALL_DIRECTIONS }).notNull(),
+    /** caller (a person called us), callback, outbound (for staff), agent (an agent's leg of a bridged call). */
+    purpose: text('purpose').notNull().default('caller'),
+    fromNumber: text('from_number'),
+    toNumber: text('to_number'),
+    /** Twilio's latest CallStatus. */
+    status: text('status').notNull(),
+    /** How it ended for the indicators: resolved, ticket, informative, out_of_scope, transferred, handoff, message, callback, abandoned, failed. */
+    outcome: text('outcome'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    durationSeconds: integer('duration_seconds'),
+    /** Each transfer tried: { at, entryId, name, extension, status, durationSeconds }. */
+    transfers: jsonb('transfers').$type<Array<Record<string, unknown>>>().notNull().default([]),
+    queueGroup: text('queue_group'),
+    queueWaitSeconds: integer('queue_wait_seconds'),
+    agentUserId: uuid('agent_user_id'),
+    callbackId: uuid('callback_id'),
+    recordingConsent: boolean('recording_consent').notNull().default(false),
+    recordingSid: text('recording_sid'),
+    recordingUrl: text('recording_url'),
+    recordingSeconds: integer('recording_seconds'),
+    /** A voice message left by the caller (recorded, attached to a ticket). */
+    messageRecordingUrl: text('message_recording_url'),
+    ticketNumber: text('ticket_number'),
+    meta: jsonb('meta').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [
+    uniqueIndex('calls_call_sid_uq').on(t.callSid),
+    index('calls_started_idx').on(t.startedAt),
+    index('calls_conversation_idx').on(t.conversationId),
+    check('calls_direction_ck', sql`${t.direction} in ('inbound', 'outbound')`),
   ],
 );

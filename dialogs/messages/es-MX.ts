@@ -190,7 +190,61 @@ export const messages = {
     summaryAgentTicket: (agentName: string, number: string) => `habló con ${agentName}, de la Mesa de Ayuda, quien registró el reporte ${number}`,
     summaryCallback: (phone: string) => `programamos una llamada al ${phone}`,
   },
+  /** The phone: what is said when the caller is silent. */
+  voice: {
+    /** Second silence in a row: the call goes to an agent. */
+    noInputHandoff: 'No logro escucharle; para no hacerle esperar, le comunico con un agente de la Mesa de Ayuda.',
+    /** Second silence with no agents configured. */
+    noInputGoodbye: 'No logro escucharle. Le invitamos a llamar de nuevo; hasta luego.',
+  },
+  /** The switchboard operator (seeds 000 and 001): find a person or area, give or dial the extension. */
+  switchboard: {
+    askWho: '¿Con quién o con qué área desea comunicarse? Si conoce la extensión, puede decírmela.',
+    askWhoVoice: '¿Con quién o con qué área desea comunicarse? Si conoce la extensión, puede marcarla ahora.',
+    notFound: (query: string) => `No encontré a «${query}» en el directorio. ¿Me puede repetir el nombre de la persona o del área?`,
+    notFoundAgain: 'Lo siento, no logro encontrarlo en el directorio.',
+    didYouMean: (name: string) => `¿Se refiere a ${name}?`,
+    whichOne: (names: readonly string[]) => `Encontré varias opciones. ¿Con cuál desea comunicarse?\n${names.map((n, i) => `${i + 1}. ${n}`).join('\n')}`,
+    noneOfThese: 'Ninguna de estas',
+    whichRetry: 'Disculpe, no le entendí. Elija una de las opciones o diga «ninguna de estas».',
+    /** Chat: the contact data. */
+    contact: (name: string, parts: readonly string[]) => `Estos son los datos de ${name}: ${parts.join('; ')}.`,
+    extension: (ext: string) => `extensión ${ext}`,
+    phone: (phone: string) => `teléfono ${phone}`,
+    email: (email: string) => `correo ${email}`,
+    area: (area: string) => `área: ${area}`,
+    noContactData: (name: string) => `Lo siento, no tengo datos de contacto de ${name} en el directorio.`,
+    unavailable: (name: string, note: string | null) => `${capitalize(name)} no está disponible por ahora${note ? `: ${note}` : ''}.`,
+    /** Voice: confirmation before dialling. */
+    confirm: (name: string, ext: string | null) => `¿Lo comunico con ${name}${ext ? `, extensión ${ext}` : ''}?`,
+    confirmRetry: (name: string) => `Disculpe, ¿lo comunico con ${name}? Por favor, responda sí o no.`,
+    transferring: 'Con gusto, le comunico. No cuelgue, por favor.',
+    noRoute: (name: string, ext: string | null) =>
+      ext ? `No puedo transferir su llamada a ${name} desde aquí. Su extensión es ${ext}; puede marcarla directamente desde un teléfono de la red.` : `No puedo transferir su llamada a ${name} desde aquí.`,
+    busy: (name: string, ext: string | null, status: 'busy' | 'no-answer' | 'failed') =>
+      `${status === 'busy' ? `La línea de ${name}${ext ? `, extensión ${ext},` : ''} está ocupada` : status === 'no-answer' ? `${capitalize(name)}${ext ? `, extensión ${ext},` : ''} no contesta` : `No fue posible comunicarle con ${name}`}. ¿Desea esperar en la línea o prefiere que le llamemos más tarde?`,
+    stillBusy: (name: string) => `${capitalize(name)} sigue sin poder atenderle. ¿Desea seguir esperando o prefiere que le llamemos más tarde?`,
+    busyRetry: 'Disculpe, no le entendí. ¿Desea esperar en la línea o que le llamemos más tarde?',
+    wait: 'Esperar',
+    callMe: 'Que me llamen',
+    otherPerson: 'Otra persona',
+    hold: 'Permítame, lo sigo atendiendo, no me cuelgue por favor.',
+    askWhen: '¿A qué hora le gustaría que le llamemos? Por ejemplo: «mañana a las diez» o «hoy a las cuatro de la tarde».',
+    whenRetry: 'Disculpe, no le entendí la hora. Dígame por ejemplo «mañana a las diez» o «en una hora».',
+    askPhone: '¿A qué número le llamamos? Dígame los 10 dígitos, por favor.',
+    phoneRetry: 'El teléfono debe tener 10 dígitos, por ejemplo 55 5729 6000. ¿Me lo repite, por favor?',
+    confirmCallback: (when: string, phoneEnd: string) => `Le llamaremos ${when} al número que termina en ${phoneEnd}. ¿Es correcto?`,
+    callbackBooked: (when: string, name: string) => `Listo. Le llamaremos ${when} para comunicarle con ${name}.`,
+    callbackCancelled: 'De acuerdo, no programé la llamada.',
+    summaryContact: (name: string) => `le di los datos de contacto de ${name}`,
+    summaryTransferred: (name: string) => `le comuniqué con ${name}`,
+    summaryCallback: (name: string, when: string) => `programamos una llamada ${when} para comunicarle con ${name}`,
+  },
 } as const;
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 /** «menos de un minuto», «un minuto», «unos 3 minutos». */
 export function waitPhrase(seconds: number): string {

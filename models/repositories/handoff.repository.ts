@@ -47,6 +47,10 @@ export interface NewCallback {
   preferredTime: string | null;
   resolverGroup: string | null;
   reason: string;
+  kind?: 'handoff' | 'transfer' | 'outbound';
+  directoryEntryId?: string | null;
+  scheduledAt?: Date | null;
+  nextAttemptAt?: Date | null;
 }
 
 const OPEN = sql`${handoffs.status} in ('queued', 'assigned')`;
@@ -445,10 +449,12 @@ export class HandoffRepository {
       .orderBy(asc(users.displayName));
   }
 
-  /** A console user's name, role and skills. */
-  async user(userId: string): Promise<{ id: string; displayName: string; role: string; skills: string[]; active: boolean } | null> {
+  /** A console user's name, role, skills and phone (where accepted calls ring). */
+  async user(
+    userId: string,
+  ): Promise<{ id: string; displayName: string; role: string; skills: string[]; active: boolean; voiceRoute: string | null } | null> {
     const [row] = await this.db
-      .select({ id: users.id, displayName: users.displayName, role: users.role, skills: users.skills, active: users.active })
+      .select({ id: users.id, displayName: users.displayName, role: users.role, skills: users.skills, active: users.active, voiceRoute: users.voiceRoute })
       .from(users)
       .where(eq(users.id, userId))
       .limit(1);

@@ -28,7 +28,12 @@ export interface KnownPerson {
   slots: PersonSlots;
 }
 
-export type AttentionOutcome = 'first_level' | 'ticket' | 'informative' | 'out_of_scope' | 'status_lookup';
+/**
+ * How one request ended: resolved at first level, a ticket, an informative record, referred elsewhere, a status
+ * lookup, or the switchboard's: contact data given (`directory`), put through to an extension (`transferred`), a
+ * call back booked (`callback`).
+ */
+export type AttentionOutcome = 'first_level' | 'ticket' | 'informative' | 'out_of_scope' | 'status_lookup' | 'directory' | 'transferred' | 'callback';
 
 /** A ticket as the dialogs see it. */
 export interface DeskTicket {

@@ -100,6 +100,23 @@ export type HandoffSignal =
   /** External hub: `handoff.status` failed, or no status arrived in time. */
   | { kind: 'failed'; message?: string | undefined };
 
+/** Where a conversation stands in the handoff, for the phone adapter's hold announcements. */
+export type QueueState =
+  | { state: 'none' }
+  | {
+      state: 'queued' | 'offered' | 'with_agent';
+      handoffId: string;
+      resolverGroup: string;
+      /** 1-based place in the group's queue (1 while offered or attended). */
+      position: number;
+      estimatedWaitSeconds: number;
+      /** Seconds since the current wait began (queued, transferred or requeued). */
+      waitedSeconds: number;
+      /** The agent it is offered to or attended by. */
+      agentUserId: string | null;
+      agentName: string | null;
+    };
+
 /** Name prefix of the event activities the bot receives for a {@link HandoffSignal}: `handoff.returned`, … */
 export const HANDOFF_EVENT_PREFIX = 'ventanilla.handoff.';
 
@@ -226,6 +243,12 @@ export interface CallbackRequest {
   preferredTime?: string | null | undefined;
   resolverGroup?: string | null | undefined;
   reason: string;
+  /** `handoff` (an agent of the group calls) — the default —, `transfer` (we call and connect them with an entry). */
+  kind?: 'handoff' | 'transfer' | undefined;
+  /** For `transfer`: the directory entry to connect them with. */
+  directoryEntryId?: string | null | undefined;
+  /** When to call, parsed from `preferredTime`; absent = as soon as the desk is open. */
+  scheduledAt?: Date | null | undefined;
 }
 
 /** What the bot (dialogs and the turn gate) needs from the handoff service. */
@@ -242,6 +265,8 @@ export interface HandoffPort {
   externalStatus(conversationId: string, state: 'accepted' | 'failed' | 'completed', message?: string): Promise<void>;
   /** Stores a callback request durably; returns its id. */
   requestCallback(request: CallbackRequest): Promise<string>;
+  /** Where the conversation stands in the handoff (the phone adapter puts a queued call on hold with it). */
+  queueState(conversationId: string): Promise<QueueState>;
   /** True when the deployment hands over to an external hub (`HANDOFF_MODE=external`). */
   readonly external: boolean;
 }

@@ -27,6 +27,7 @@ import {
   type PersonChannel,
   type PersonMessageResult,
   type PresenceStatus,
+  type QueueState,
   type TranscriptLine,
 } from './handoff-types';
 import { HANDOFF_TEXTS } from './handoff-texts';
@@ -114,13 +115,14 @@ const CANCEL = /^\s*(?:cancelar|cancela|cancelo|salir(?: de la fila)?|ya no(?: q
 const PRIVILEGED = new Set(['coordinator', 'admin']);
 /** Channel id of our own web chat (Direct Line). */
 const WEBCHAT = 'webchat';
+/** Phone calls: an agent takes them on their own phone (`users.voice_route`). */
+const VOICE = 'voice';
 const CONSOLE_ROLES = new Set(['agent', 'coordinator', 'admin']);
 
 export class HandoffService implements HandoffPort {
   readonly settings: HandoffSettings;
-  private person: PersonChannel | undefined;
-  /** Channels the attached person channel reaches; a handoff elsewhere is refused (nobody could answer). */
-  private personChannels = new Set<string>();
+  /** The bot layer's way to the person, per channel; a handoff on another channel is refused (nobody could answer). */
+  private readonly persons = new Map<string, PersonChannel>();
   private readonly listeners = new Set<Listener>();
   private unlisten: Array<() => Promise<void>> = [];
   private timer: NodeJS.Timeout | undefined;
@@ -146,10 +148,15 @@ export class HandoffService implements HandoffPort {
     return this.settings.external;
   }
 
-  /** The bot layer's way to the person (set once the bot exists: it depends on this service). */
+  /** The bot layer's way to the person on `channels` (set once the bot exists: it depends on this service). */
   attachPerson(person: PersonChannel, channels: readonly string[]): void {
-    this.person = person;
-    this.personChannels = new Set(channels);
+    for (const channel of channels) this.persons.set(channel, person);
+  }
+
+  private personOn(channel: string): PersonChannel {
+    const person = this.persons.get(channel);
+    if (!person) throw new Error(`HandoffService: no person channel attached for "${channel}"`);
+    return person;
   }
 
   /** Listens for events of every instance and starts the periodic work (every `tickMs`; 0 = no timer). */
@@ -224,7 +231,7 @@ export class HandoffService implements HandoffPort {
     }
     if (event.type === 'agent_typing') {
       // Every instance tries: only the one holding the person's connection shows it.
-      void this.person?.typing(event.conversationId, event.channel, event.name).catch(() => undefined);
+      void this.persons.get(event.channel)?.typing(event.conversationId, event.channel, event.name).catch(() => undefined);
       return;
     }
     if (event.type === 'handoff' || event.type === 'presence') this.boardVersion++;
@@ -266,7 +273,7 @@ export class HandoffService implements HandoffPort {
       );
       return { kind: 'external', handoffId: handoff.id };
     }
-    if (!this.personChannels.has(req.channel)) {
+    if (!this.persons.has(req.channel)) {
       // Nobody could write back on this channel: say so now rather than leave the person waiting in silence.
       this.deps.logger.warn({ conversationId: req.conversationId, channel: req.channel }, 'handoff: channel without agent replies');
       return { kind: 'unavailable', why: 'no_agents' };
@@ -311,6 +318,26 @@ export class HandoffService implements HandoffPort {
     return { state: 'queued', position, estimatedWaitSeconds: await this.estimate(open.resolverGroup, position) };
   }
 
+  async queueState(conversationId: string): Promise<QueueState> {
+    const open = await this.deps.repo.openFor(conversationId);
+    if (!open) return { state: 'none' };
+    const now = this.deps.clock.now();
+    const started = open.waitStartedAt ?? open.queuedAt;
+    const waitedSeconds = Math.max(0, Math.round((now.getTime() - started.getTime()) / 1000));
+    const agentName = open.agentUserId ? ((await this.deps.repo.user(open.agentUserId))?.displayName ?? null) : null;
+    const base = { handoffId: open.id, resolverGroup: open.resolverGroup, waitedSeconds, agentUserId: open.agentUserId, agentName };
+    if (open.status === 'assigned') {
+      return { ...base, state: open.acceptedAt || open.external ? 'with_agent' : 'offered', position: 1, estimatedWaitSeconds: 0 };
+    }
+    const position = (await this.deps.repo.position(open.id)) ?? 1;
+    return { ...base, state: 'queued', position, estimatedWaitSeconds: await this.estimate(open.resolverGroup, position) };
+  }
+
+  /** Where an agent's accepted calls ring (E.164 number or `sip:` URI), or null. */
+  async agentVoiceRoute(userId: string): Promise<string | null> {
+    return (await this.deps.repo.user(userId))?.voiceRoute ?? null;
+  }
+
   async personTyping(conversationId: string): Promise<void> {
     await this.publish({ type: 'typing', conversationId, who: 'person' });
   }
@@ -351,6 +378,10 @@ export class HandoffService implements HandoffPort {
         preferredTime: request.preferredTime ?? null,
         resolverGroup: request.resolverGroup ?? null,
         reason: request.reason,
+        kind: request.kind ?? 'handoff',
+        directoryEntryId: request.directoryEntryId ?? null,
+        scheduledAt: request.scheduledAt ?? null,
+        nextAttemptAt: request.scheduledAt ?? null,
       },
       this.deps.clock.now(),
     );
@@ -438,6 +469,10 @@ export class HandoffService implements HandoffPort {
     const user = await this.deps.repo.user(actor.userId);
     const groups = this.groupsOfUser(user?.skills ?? [], actor.role);
     const privileged = PRIVILEGED.has(actor.role);
+    const target = await this.deps.repo.get(handoffId);
+    if (target && target.channel === VOICE && !user?.voiceRoute) {
+      throw new HandoffError(409, 'NoPhoneConfigured', 'Para atender llamadas necesita un teléfono o extensión configurados en su cuenta; pida a un administrador que lo registre.');
+    }
     if (!(await this.deps.repo.presence(actor.userId))) {
       await this.deps.repo.setPresence(actor.userId, { status: 'available', groups, capacity: this.settings.capacity }, now);
     }
@@ -712,8 +747,7 @@ export class HandoffService implements HandoffPort {
   // ---------------------------------------------------------------------------------------------- helpers
 
   private async say(row: HandoffRow, messages: Parameters<PersonChannel['say']>[2]): Promise<void> {
-    if (!this.person) throw new Error('HandoffService: no person channel attached');
-    await this.person.say(row.conversationId, row.channel, messages);
+    await this.personOn(row.channel).say(row.conversationId, row.channel, messages);
   }
 
   /** `say` for the periodic work: one conversation's failure is logged and the others go on. */
@@ -726,9 +760,8 @@ export class HandoffService implements HandoffPort {
   }
 
   private async signal(row: HandoffRow, signal: HandoffSignal): Promise<void> {
-    if (!this.person) throw new Error('HandoffService: no person channel attached');
     try {
-      await this.person.signal(row.conversationId, row.channel, signal);
+      await this.personOn(row.channel).signal(row.conversationId, row.channel, signal);
     } catch (err) {
       this.deps.logger.error({ err, conversationId: row.conversationId, signal: signal.kind }, 'handoff signal to the bot failed');
     }

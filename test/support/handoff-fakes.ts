@@ -10,6 +10,7 @@ import {
   type HandoffRequest,
   type HandoffSignal,
   type PersonMessageResult,
+  type QueueState,
 } from '../../services/handoff/handoff-types';
 import type { RouteDecision } from '../../services/nlu/router';
 
@@ -49,6 +50,22 @@ export class FakeHandoffPort implements HandoffPort {
 
   async personTyping(conversationId: string): Promise<void> {
     this.typing.push(conversationId);
+  }
+
+  async queueState(conversationId: string): Promise<QueueState> {
+    const state = this.states.get(conversationId);
+    if (!state || (state.state !== 'queued' && state.state !== 'with_agent')) return { state: 'none' };
+    const queued = state.state === 'queued';
+    return {
+      state: state.state,
+      handoffId: 'h-1',
+      resolverGroup: 'Mesa de ayuda',
+      position: queued ? state.position : 1,
+      estimatedWaitSeconds: queued ? state.estimatedWaitSeconds : 0,
+      waitedSeconds: 0,
+      agentUserId: null,
+      agentName: null,
+    };
   }
 
   async cancel(conversationId: string, reason: string): Promise<boolean> {
