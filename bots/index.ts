@@ -51,7 +51,14 @@ export function createBot(deps: CreateBotDeps): VentanillaBot {
     throw new Error('createBot: deps is required');
   }
   const handoffDialog = deps.handoff
-    ? new HandoffDialog({ port: deps.handoff, clock: deps.clock, timeZone: deps.settings.timeZone, desk: deps.desk, transcript: deps.transcript })
+    ? new HandoffDialog({
+        port: deps.handoff,
+        clock: deps.clock,
+        timeZone: deps.settings.timeZone,
+        desk: deps.desk,
+        transcript: deps.transcript,
+        parseTime: deps.switchboard?.parseTime,
+      })
     : undefined;
   const switchboardDialog = deps.switchboard ? new SwitchboardDialog({ ...deps.switchboard, clock: deps.clock, desk: deps.desk }) : undefined;
   const dialog = new MainDialog({

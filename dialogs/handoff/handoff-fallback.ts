@@ -1,3 +1,4 @@
+import { ActivityTypes } from 'botbuilder';
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { WaterfallDialog } from 'botbuilder-dialogs';
 import type { Desk, PersonSlots } from '../../services/attention/desk';
@@ -5,7 +6,9 @@ import type { HandoffContext, HandoffPort } from '../../services/handoff/handoff
 import { parseEmail, parsePhone } from '../../services/script/contact';
 import { parseImpact, parseUrgencyCue } from '../../services/script/impact';
 import { parseYesNo } from '../../services/script/yes-no';
-import { announceTicket, ask, formatPhone, say, turnKey, UNCLASSIFIED_GROUP } from '../attention/case';
+import { announceTicket, ask, channelFacts, formatPhone, say, turnKey, UNCLASSIFIED_GROUP } from '../attention/case';
+import type { AwaitEventOptions } from '../directory/await-event.dialog';
+import { type RecordedMessage, type RecordRequest, VOICE_CHANNEL, VOICE_EVENTS } from '../../services/voice/voice-types';
 import { normalizeUtterance } from '../interruptible.dialog';
 import { messages } from '../messages/es-MX';
 import type { HandoffDialogOptions, HandoffDialogResult } from './handoff.dialog';
@@ -20,11 +23,13 @@ export const FallbackIds = {
   phone: 'ventanilla.handoff.phone',
   when: 'ventanilla.handoff.when',
   prompt: 'ventanilla.handoff.prompt',
+  message: 'ventanilla.handoff.message',
+  await: 'ventanilla.handoff.await',
 } as const;
 
 /** Why nobody could attend. */
 export type Unavailable = 'closed' | 'no_agents' | 'max_wait' | 'failed';
-type Choice = 'ticket' | 'callback' | 'none';
+type Choice = 'ticket' | 'callback' | 'message' | 'none';
 
 /** The fallback's state, carried in the options of its inner dialogs. */
 interface Fallback extends HandoffDialogOptions {
@@ -40,12 +45,13 @@ function text(value: unknown): string | undefined {
 }
 
 /** «Registrar un reporte», «llámenme», «sí», «no, gracias» → what the person chose. */
-export function parseOffer(answer: string, withTicket: boolean): Choice | undefined {
+export function parseOffer(answer: string, withTicket: boolean, voiceMessage = false): Choice | undefined {
   const folded = normalizeUtterance(answer);
-  const labels: Array<[string, Choice]> = [[m.optionTicket, 'ticket'], [m.optionCallback, 'callback'], [m.optionNone, 'none']];
+  const labels: Array<[string, Choice]> = [[m.optionTicket, 'ticket'], [m.optionCallback, 'callback'], [m.optionNone, 'none'], [m.optionMessage, 'message']];
   const exact = labels.find(([label]) => normalizeUtterance(label) === folded);
-  if (exact && (withTicket || exact[1] !== 'ticket')) return exact[1];
+  if (exact && (withTicket || exact[1] !== 'ticket') && (voiceMessage || exact[1] !== 'message')) return exact[1];
   if (/^(ninguna|ninguno|nada)\b|ninguna de las dos|ninguno de los dos/.test(folded)) return 'none';
+  if (voiceMessage && /\b(mensaje|recado|grab)/.test(folded) && !/\bno\b.*\b(mensaje|recado)/.test(folded)) return 'message';
   const callback = /\b(llam|telefon|marque|marquen|hablen)/.test(folded) && !/\bno (me )?(llam|marqu|hablen)/.test(folded);
   const ticket = withTicket && /\b(reporte|ticket|tiket|folio|registr|levant)/.test(folded);
   if (callback !== ticket) return callback ? 'callback' : 'ticket';
@@ -80,6 +86,12 @@ export interface HandoffFallbackDeps {
   clock: { now(): Date };
   timeZone: string;
   desk: Desk | undefined;
+  /** «mañana a las diez» → when to call back; absent = the words only (placed as soon as the desk is open). */
+  parseTime?: ((text: string, now: Date) => { at: Date; spoken: string } | null) | undefined;
+}
+
+function onPhone(step: WaterfallStepContext<Fallback>): boolean {
+  return step.context.activity.channelId === VOICE_CHANNEL;
 }
 
 /**
@@ -101,6 +113,7 @@ export class HandoffFallback {
       waterfall(FallbackIds.contact, (s) => this.prompt(s, m.askContact, [m.noContactOption]), (s) => this.contactStep(s)),
       waterfall(FallbackIds.phone, (s) => this.prompt(s, s.options.tries > 0 ? m.phoneRetry : m.askPhone), (s) => this.phoneStep(s)),
       waterfall(FallbackIds.when, (s) => this.prompt(s, m.askWhen(formatPhone(s.options.phone ?? '')), m.whenOptions), (s) => this.whenStep(s)),
+      waterfall(FallbackIds.message, (s) => this.recordStep(s), (s) => this.recordedStep(s)),
     ];
   }
 
@@ -119,14 +132,18 @@ export class HandoffFallback {
 
   private async askOfferStep(step: WaterfallStepContext<Fallback>): Promise<DialogTurnResult> {
     const retry = step.options.tries > 0;
+    // On the phone a spoken description is hard to take word by word: the caller leaves a voice message instead.
+    if (this.deps.desk && onPhone(step)) return this.prompt(step, retry ? m.offerVoiceRetry : m.offerVoice, [m.optionMessage, m.optionCallback, m.optionNone]);
     if (this.deps.desk) return this.prompt(step, retry ? m.offerRetry : m.offer, [m.optionTicket, m.optionCallback, m.optionNone]);
     return this.prompt(step, retry ? m.offerCallbackOnlyRetry : m.offerCallbackOnly, [messages.attention.yes, messages.attention.no]);
   }
 
   private async offerStep(step: WaterfallStepContext<Fallback>): Promise<DialogTurnResult> {
     const f = step.options;
-    const choice = parseOffer(answerOf(step), this.deps.desk !== undefined);
+    const voice = this.deps.desk !== undefined && onPhone(step);
+    const choice = parseOffer(answerOf(step), this.deps.desk !== undefined && !voice, voice);
     if (choice === undefined && f.tries === 0) return step.replaceDialog(FallbackIds.offer, { ...f, tries: 1 });
+    if (choice === 'message') return step.replaceDialog(FallbackIds.message, { ...f, tries: 0 });
     if (choice === 'ticket') return this.ticketPath(step, { ...f, tries: 0 });
     if (choice === 'callback') return this.callbackPath(step, { ...f, tries: 0 });
     await step.context.sendActivity(say(m.declined));
@@ -167,6 +184,32 @@ export class HandoffFallback {
     });
   }
 
+  // ---- voice message (phone) -----------------------------------------------------------------------------------------
+
+  /** The phone adapter records after the tone and reports `recorded` with the recording's address. */
+  private async recordStep(step: WaterfallStepContext<Fallback>): Promise<DialogTurnResult> {
+    const request: RecordRequest = { maxSeconds: 120, purpose: 'handoff_message' };
+    const options: AwaitEventOptions = {
+      send: [say(m.recordPrompt), { type: ActivityTypes.Event, name: VOICE_EVENTS.record, value: request }],
+      event: VOICE_EVENTS.recorded,
+    };
+    return step.beginDialog(FallbackIds.await, options);
+  }
+
+  private async recordedStep(step: WaterfallStepContext<Fallback>): Promise<DialogTurnResult> {
+    const f = step.options;
+    const recorded = step.result as RecordedMessage | undefined;
+    if (!recorded?.url || recorded.durationSeconds < 1) {
+      await step.context.sendActivity(say(m.noMessage));
+      return step.endDialog(resultOf(f, null));
+    }
+    const heard = m.voiceMessageDescription(recorded.url, recorded.durationSeconds);
+    const request = f.context.request?.trim() ?? '';
+    const description = [f.ticket?.description ?? request, heard].filter((part) => part !== '').join(' — ');
+    const ticket = f.ticket ? { ...f.ticket, description } : undefined;
+    return this.register(step, { ...f, description, ...(ticket ? { ticket } : {}) });
+  }
+
   private async register(step: WaterfallStepContext<Fallback>, f: Fallback): Promise<DialogTurnResult> {
     const desk = this.deps.desk;
     if (!desk) return this.callbackPath(step, f);
@@ -200,7 +243,7 @@ export class HandoffFallback {
   // ---- call back ---------------------------------------------------------------------------------------------------
 
   private async callbackPath(step: WaterfallStepContext<Fallback>, f: Fallback): Promise<DialogTurnResult> {
-    const known = f.phone ?? text(f.context.person?.phone);
+    const known = f.phone ?? text(f.context.person?.phone) ?? channelFacts(step.context).phone;
     return step.replaceDialog(known ? FallbackIds.when : FallbackIds.phone, { ...f, ...(known ? { phone: known } : {}), tries: 0 });
   }
 
@@ -221,7 +264,8 @@ export class HandoffFallback {
     const options = { now: this.deps.clock.now(), timeZone: this.deps.timeZone, ticketPrefix: this.deps.desk?.ticketPrefix, asked: false };
     const other = parsePhone(answer, options);
     const phone = other.status === 'found' ? other.value : (f.phone ?? '');
-    const preferredTime = answer.slice(0, 200) || null;
+    const parsed = answer !== '' ? (this.deps.parseTime?.(answer, this.deps.clock.now()) ?? null) : null;
+    const preferredTime = parsed?.spoken ?? (answer.slice(0, 200) || null);
     const { activity } = step.context;
     await this.deps.port.requestCallback({
       conversationId: activity.conversation.id,
@@ -232,6 +276,7 @@ export class HandoffFallback {
       preferredTime,
       resolverGroup: f.resolverGroup ?? null,
       reason: f.why,
+      ...(parsed ? { scheduledAt: parsed.at } : {}),
     });
     await step.context.sendActivity(say(m.callbackStored(formatPhone(phone), preferredTime)));
     return step.endDialog(resultOf(f, m.summaryCallback(formatPhone(phone))));

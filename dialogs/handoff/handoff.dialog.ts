@@ -16,6 +16,7 @@ import type { HandoffReason } from '../../services/handoff/triggers';
 import type { Impact, Urgency } from '../../services/tickets/priority';
 import { say, textOrExplain } from '../attention/case';
 import { messages } from '../messages/es-MX';
+import { AwaitEventDialog } from '../directory/await-event.dialog';
 import { FallbackIds, HandoffFallback } from './handoff-fallback';
 
 export { parseOffer } from './handoff-fallback';
@@ -85,6 +86,8 @@ export interface HandoffDialogDeps {
   desk?: Desk | undefined;
   /** The transcript sent with `handoff.initiate` (external mode). */
   transcript?: TranscriptSource | undefined;
+  /** «mañana a las diez» → when to call back (stored as the callback's schedule); absent = the words only. */
+  parseTime?: ((text: string, now: Date) => { at: Date; spoken: string } | null) | undefined;
 }
 
 type WaitResult = Exclude<HandoffSignal, { kind: 'accepted' }> | { kind: 'stale' };
@@ -160,7 +163,8 @@ export class HandoffDialog extends ComponentDialog<HandoffDialogOptions> {
     if (!deps.timeZone) throw new Error('HandoffDialog: timeZone is required');
     this.port = deps.port;
     this.transcript = deps.transcript;
-    this.fallback = new HandoffFallback({ port: deps.port, clock: deps.clock, timeZone: deps.timeZone, desk: deps.desk });
+    this.fallback = new HandoffFallback({ port: deps.port, clock: deps.clock, timeZone: deps.timeZone, desk: deps.desk, parseTime: deps.parseTime });
+    this.addDialog(new AwaitEventDialog(FallbackIds.await));
 
     this.addDialog(new TextPrompt(HandoffIds.prompt, textOrExplain));
     this.addDialog(new HandoffWait());

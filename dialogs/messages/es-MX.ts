@@ -173,6 +173,13 @@ export const messages = {
     optionTicket: 'Registrar un reporte',
     optionCallback: 'Que me llamen',
     optionNone: 'Ninguna, gracias',
+    /** On the phone: a voice message (recorded, attached to a ticket) or a call back. */
+    offerVoice: '¿Desea dejarnos un mensaje de voz para registrarlo en un reporte, o prefiere que le llamemos?',
+    offerVoiceRetry: 'Disculpe, no le entendí. ¿Deja un mensaje, le llamamos, o ninguna de las dos?',
+    optionMessage: 'Dejar un mensaje',
+    recordPrompt: 'Por favor, deje su mensaje después del tono: diga su nombre, su área y en qué podemos ayudarle. Al terminar, presione la tecla gato.',
+    noMessage: 'No se grabó ningún mensaje.',
+    voiceMessageDescription: (url: string, seconds: number) => `Mensaje de voz (${seconds} s): ${url}`,
     declined: 'De acuerdo. Si más adelante lo necesita, con gusto le ayudo.',
     askDescription: 'Para registrar su reporte, descríbame brevemente el problema o el servicio que necesita.',
     askContact: 'Para que un resolutor le contacte, ¿me deja un correo electrónico o un teléfono de 10 dígitos?',

@@ -12,6 +12,7 @@ import {
 } from '../../../dialogs/handoff/handoff.dialog';
 import { messages } from '../../../dialogs/messages/es-MX';
 import { HANDOFF_EVENT_PREFIX, type HandoffSignal } from '../../../services/handoff/handoff-types';
+import { VOICE_EVENTS } from '../../../services/voice/voice-types';
 import { smallCatalog } from '../../support/catalog-fixture';
 import { FakeDesk, FakeHandoffPort, signalActivity } from '../../support/handoff-fakes';
 
@@ -53,7 +54,15 @@ function options(over: Partial<HandoffDialogOptions> = {}): HandoffDialogOptions
 
 let counter = 0;
 
-function setup(initial: HandoffDialogOptions, deps: { withDesk?: boolean; transcript?: (id: string) => Promise<object[]> } = {}) {
+function setup(
+  initial: HandoffDialogOptions,
+  deps: {
+    withDesk?: boolean;
+    transcript?: (id: string) => Promise<object[]>;
+    channel?: string;
+    parseTime?: (text: string, now: Date) => { at: Date; spoken: string } | null;
+  } = {},
+) {
   const port = new FakeHandoffPort();
   const desk = new FakeDesk(smallCatalog());
   const dialog = new HandoffDialog({
@@ -62,11 +71,13 @@ function setup(initial: HandoffDialogOptions, deps: { withDesk?: boolean; transc
     timeZone: MX,
     desk: deps.withDesk === false ? undefined : desk,
     transcript: deps.transcript,
+    parseTime: deps.parseTime,
   });
-  const client = new DialogTestClient('webchat', dialog, initial);
+  const client = new DialogTestClient(deps.channel ?? 'webchat', dialog, initial);
   const conversationId = `handoff-dialog-${++counter}`;
   const adapter = (client as unknown as { _testAdapter: TestAdapter })._testAdapter;
   adapter.conversation.conversation = { id: conversationId, isGroup: false, conversationType: 'personal', name: conversationId };
+  if (deps.channel === 'voice') adapter.conversation.user = { id: '+525512345678', name: 'caller' };
   /** Every activity the dialog sent in the turn. */
   const send = async (activity: string | Partial<Activity>): Promise<Array<Partial<Activity>>> => {
     const out: Array<Partial<Activity>> = [];
@@ -338,5 +349,50 @@ describe('handoffSignalOf', () => {
     expect(handoffSignalOf(signalActivity({ kind: 'failed' }))).toEqual({ kind: 'failed' });
     expect(handoffSignalOf({ type: 'message', text: 'hola' })).toBeUndefined();
     expect(handoffSignalOf({ type: 'event', name: `${HANDOFF_EVENT_PREFIX}accepted`, value: 'Ana' })).toBeUndefined();
+  });
+});
+
+describe('HandoffDialog on the phone', () => {
+  const recorded = (url: string | null, durationSeconds: number): Partial<Activity> => ({
+    type: ActivityTypes.Event,
+    name: VOICE_EVENTS.recorded,
+    value: { purpose: 'handoff_message', url, durationSeconds },
+  });
+
+  test('nobody free: the caller leaves a voice message, and the ticket carries the recording', async () => {
+    const t = setup(options({ ticket: undefined }), { channel: 'voice' });
+    t.port.outcome = { kind: 'unavailable', why: 'no_agents' };
+    expect(await t.say('quiero hablar con una persona')).toEqual([WHY, h.noAgents, h.offerVoice]);
+    const recordTurn = await t.send('dejar un mensaje');
+    expect(recordTurn.map((a) => a.text ?? a.name)).toEqual([h.recordPrompt, VOICE_EVENTS.record]);
+    expect(recordTurn[1]?.value).toEqual({ maxSeconds: 120, purpose: 'handoff_message' });
+    // Anything else while recording is not an answer.
+    expect(await t.say('hola')).toEqual([]);
+    const done = await t.say(recorded('https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1', 37));
+    expect(t.desk.tickets).toHaveLength(1);
+    expect(t.desk.tickets[0]?.request.description).toBe(
+      `no me conecta el wifi — ${h.voiceMessageDescription('https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1', 37)}`,
+    );
+    expect(t.desk.tickets[0]?.request.channel).toBe('voice');
+    expect(done[0]).toContain(t.desk.tickets[0]?.number);
+  });
+
+  test('an empty recording registers nothing', async () => {
+    const t = setup(options(), { channel: 'voice' });
+    t.port.outcome = { kind: 'unavailable', why: 'max_wait' };
+    await t.say('quiero hablar con una persona');
+    await t.send('mensaje');
+    expect(await t.say(recorded(null, 0))).toEqual([h.noMessage]);
+    expect(t.desk.tickets).toHaveLength(0);
+  });
+
+  test('a call back uses the caller\'s own number and the time they say', async () => {
+    const at = new Date('2026-11-24T16:00:00Z');
+    const t = setup(options(), { channel: 'voice', parseTime: (text) => (/mañana/.test(text) ? { at, spoken: 'mañana a las 10:00' } : null) });
+    t.port.outcome = { kind: 'unavailable', why: 'no_agents' };
+    await t.say('quiero hablar con una persona');
+    expect(await t.say('que me llamen')).toEqual([h.askWhen('55 1234 5678')]);
+    expect(await t.say('mañana a las diez')).toEqual([h.callbackStored('55 1234 5678', 'mañana a las 10:00')]);
+    expect(t.port.callbacks).toEqual([expect.objectContaining({ phone: '5512345678', preferredTime: 'mañana a las 10:00', scheduledAt: at, channel: 'voice' })]);
   });
 });
