@@ -78,5 +78,6 @@ export function createBot(deps: CreateBotDeps): VentanillaBot {
     ...(deps.recovery ? { recovery: deps.recovery } : {}),
     ...(deps.handoff ? { handoff: deps.handoff } : {}),
     ...(deps.handoff && deps.triggers ? { triggers: deps.triggers } : {}),
+    ...(switchboardDialog ? { switchboard: true } : {}),
   });
 }

@@ -72,6 +72,8 @@ export interface VentanillaBotDeps {
   readonly handoff?: HandoffPort;
   /** Bot-level triggers (asks for a human, distress), checked on every message the dialogs see. Needs `handoff`. */
   readonly triggers?: HandoffTriggers;
+  /** The switchboard is on: callers hear after the greeting that they may key in an extension. */
+  readonly switchboard?: boolean;
 }
 
 /** What the bot stores under {@link HANDOFF_GATE_PROPERTY}. */
@@ -126,6 +128,7 @@ export class VentanillaBot extends ActivityHandler {
   private readonly recovery: TicketRecovery | undefined;
   private readonly handoff: HandoffPort | undefined;
   private readonly triggers: HandoffTriggers | undefined;
+  private readonly switchboard: boolean;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly greetingRecord: StatePropertyAccessor<GreetingRecord>;
   private readonly gateRecord: StatePropertyAccessor<HandoffGateRecord>;
@@ -158,6 +161,7 @@ export class VentanillaBot extends ActivityHandler {
     this.recovery = deps.recovery;
     this.handoff = deps.handoff;
     this.triggers = deps.triggers;
+    this.switchboard = deps.switchboard === true;
     if (this.triggers && !this.handoff) throw new Error('VentanillaBot: triggers need handoff');
     this.dialogState = this.conversationState.createProperty<DialogState>(DIALOG_STATE_PROPERTY);
     this.greetingRecord = this.conversationState.createProperty<GreetingRecord>(GREETING_PROPERTY);
@@ -410,7 +414,8 @@ export class VentanillaBot extends ActivityHandler {
       ask,
     });
     const inputHint = ask ? InputHints.ExpectingInput : InputHints.IgnoringInput;
-    await context.sendActivity(MessageFactory.text(text, text, inputHint));
+    const said = ask && this.switchboard && context.activity.channelId === VOICE_CHANNEL ? `${text} ${messages.voice.greetingTail}` : text;
+    await context.sendActivity(MessageFactory.text(said, said, inputHint));
     await this.greetingRecord.set(context, { sentAt: now.toISOString() });
     context.turnState.set(GREETED_THIS_TURN, ask);
     const { conversation, channelId } = context.activity;

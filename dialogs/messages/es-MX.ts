@@ -201,6 +201,8 @@ export const messages = {
   voice: {
     /** Second silence in a row: the call goes to an agent. */
     noInputHandoff: 'No logro escucharle; para no hacerle esperar, le comunico con un agente de la Mesa de Ayuda.',
+    /** After the greeting on the phone, when the switchboard is on (seed 000, step 03). */
+    greetingTail: 'Si conoce la extensión a la que desea comunicarse, puede marcarla ahora.',
     /** Second silence with no agents configured. */
     noInputGoodbye: 'No logro escucharle. Le invitamos a llamar de nuevo; hasta luego.',
   },

@@ -379,7 +379,7 @@ describe('HandoffDialog on the phone', () => {
 
   test('an empty recording registers nothing', async () => {
     const t = setup(options(), { channel: 'voice' });
-    t.port.outcome = { kind: 'unavailable', why: 'max_wait' };
+    t.port.outcome = { kind: 'unavailable', why: 'no_agents' };
     await t.say('quiero hablar con una persona');
     await t.send('mensaje');
     expect(await t.say(recorded(null, 0))).toEqual([h.noMessage]);
