@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { Database, DuplicateEmailError, USER_ROLES, createRepositories } from '../models';
 import { UserInputError, UserService } from '../services/users/user.service';
 import { CATALOG_USAGE, catalogExport, catalogImport, catalogRoute, describeCatalogError } from './cli-catalog';
+import { DIRECTORY_USAGE, directoryExport, directoryImport } from './cli-directory';
 import { ConfigError, loadConfig } from './config';
 
 const USAGE = `Uso: npm run cli -- <comando> [opciones]
@@ -15,7 +16,7 @@ Comandos:
                                                un agent puede tener --queues (grupos cuyas conversaciones
                                                atiende; sin ellas, la fila general);
                                                sin --password la pide o genera una
-${CATALOG_USAGE}`;
+${CATALOG_USAGE}${DIRECTORY_USAGE}`;
 
 async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -86,6 +87,10 @@ async function run(argv: string[]): Promise<number> {
       return catalogExport(rest, withDatabase);
     case 'catalog:route':
       return catalogRoute(rest, withDatabase);
+    case 'directory:import':
+      return directoryImport(rest, withDatabase);
+    case 'directory:export':
+      return directoryExport(rest, withDatabase);
     case undefined:
     case 'help':
     case '--help':

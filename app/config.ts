@@ -107,6 +107,45 @@ const envSchema = z.object({
   TWILIO_AUTH_TOKEN: optionalString,
   TWILIO_PHONE_NUMBER: optionalString,
   TWILIO_API_BASE_URL: optionalUrl,
+  /** `<Say voice>` of the phone channel (Amazon Polly or Google voice that speaks TWILIO_LANGUAGE). */
+  TWILIO_VOICE: optionalString.transform((v) => v ?? 'Polly.Mia'),
+  /** Speech and speech-recognition language of the phone channel. */
+  TWILIO_LANGUAGE: optionalString.transform((v) => v ?? 'es-MX').pipe(z.string().regex(/^[a-z]{2}-[A-Z]{2}$/, 'debe ser como es-MX')),
+  /** `on`: every inbound call is announced as recorded and recorded (quality review). */
+  VOICE_RECORDING: optionalString.transform((v) => v ?? 'off').pipe(z.enum(['on', 'off'], { error: 'debe ser on u off' })),
+  /** Hold phrase interval while a caller waits for an agent (protocol: 20–30 s). */
+  VOICE_HOLD_SECONDS: intString(25, 5, 120),
+  /** Seconds a transfer rings before «no contesta» (switchboard `<Dial timeout>`). */
+  VOICE_TRANSFER_TIMEOUT_SECONDS: intString(20, 5, 120),
+  /** Tries of a busy or unanswered transfer while the caller waits. */
+  VOICE_TRANSFER_ATTEMPTS: intString(3, 1, 10),
+  /** Silences in a row that end the call (the one before offers an agent). */
+  VOICE_MAX_SILENCES: intString(3, 2, 10),
+  /** Speech recognised below this confidence (0–1) is asked again. */
+  VOICE_MIN_CONFIDENCE: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? '0.3' : v.trim()))
+    .pipe(z.coerce.number<string>().min(0).max(1)),
+  /** Seconds an agent's phone rings when they accept a call in the console. */
+  VOICE_AGENT_RING_SECONDS: intString(25, 5, 120),
+  /** SIP domain of the PBX: directory entries with an extension and no route are dialled as sip:<extension>@<domain>. */
+  PBX_SIP_DOMAIN: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[a-z0-9.-]+(?::\d{1,5})?$/i, 'debe ser un dominio o IP, con puerto opcional: pbx.cau.gob.mx o 10.0.0.5:5060')
+      .optional(),
+  ),
+  /** Wait before trying a call back again after busy / no answer / failure. */
+  CALLBACK_RETRY_MINUTES: intString(10, 1, 1440),
+  /** Attempts before a call back is given up as failed. */
+  CALLBACK_MAX_ATTEMPTS: intString(3, 1, 10),
+  /** How often one instance (under an advisory lock) places due call backs; 0 = off. */
+  CALLBACK_TICK_MS: intString(15000, 0, 600000),
+  /** How long a call back rings before it counts as unanswered. */
+  CALLBACK_RING_SECONDS: intString(30, 5, 600),
+  /** `<Dial timeout>` towards the extension or staff member when the person answers a call back. */
+  CALLBACK_DIAL_TIMEOUT_SECONDS: intString(25, 5, 120),
   MicrosoftAppId: optionalString,
   MicrosoftAppPassword: optionalString,
   MicrosoftAppTenantId: optionalString,
@@ -182,6 +221,22 @@ export interface Config {
   http: { bodyLimitBytes: number };
   botFramework: { appId: string | undefined; appPassword: string | undefined; tenantId: string | undefined; appType: string | undefined };
   twilio: { accountSid: string; authToken: string; phoneNumber: string | undefined; apiBaseUrl: string | undefined } | null;
+  /** The phone channel (used when `twilio` is set). */
+  voice: {
+    voice: string;
+    language: string;
+    recording: boolean;
+    holdSeconds: number;
+    transferTimeoutSeconds: number;
+    transferAttempts: number;
+    maxSilences: number;
+    minConfidence: number;
+    agentRingSeconds: number;
+    /** `PBX_SIP_DOMAIN`: extensions without a route are dialled as sip:<extension>@<domain>. */
+    pbxSipDomain: string | undefined;
+  };
+  /** Call backs (`CALLBACK_*`), placed by one instance's scheduler through Twilio. */
+  callbacks: { retryMinutes: number; maxAttempts: number; tickMs: number; ringSeconds: number; dialTimeoutSeconds: number };
   smtp: { url: string; from: string | undefined } | null;
   imap: { urls: string[] } | null;
   facebook: { appSecret: string; verifyToken: string; pageAccessToken: string; graphBaseUrl: string | undefined } | null;
@@ -296,6 +351,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             apiBaseUrl: e.TWILIO_API_BASE_URL,
           }
         : null,
+    voice: {
+      voice: e.TWILIO_VOICE,
+      language: e.TWILIO_LANGUAGE,
+      recording: e.VOICE_RECORDING === 'on',
+      holdSeconds: e.VOICE_HOLD_SECONDS,
+      transferTimeoutSeconds: e.VOICE_TRANSFER_TIMEOUT_SECONDS,
+      transferAttempts: e.VOICE_TRANSFER_ATTEMPTS,
+      maxSilences: e.VOICE_MAX_SILENCES,
+      minConfidence: e.VOICE_MIN_CONFIDENCE,
+      agentRingSeconds: e.VOICE_AGENT_RING_SECONDS,
+      pbxSipDomain: e.PBX_SIP_DOMAIN,
+    },
+    callbacks: {
+      retryMinutes: e.CALLBACK_RETRY_MINUTES,
+      maxAttempts: e.CALLBACK_MAX_ATTEMPTS,
+      tickMs: e.CALLBACK_TICK_MS,
+      ringSeconds: e.CALLBACK_RING_SECONDS,
+      dialTimeoutSeconds: e.CALLBACK_DIAL_TIMEOUT_SECONDS,
+    },
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null,
     imap: e.IMAP_URL ? { urls: e.IMAP_URL.split(',').map((u) => u.trim()) } : null,
     facebook:
@@ -359,7 +433,9 @@ export function channelStatus(config: Config): ChannelStatus[] {
   return [
     { channel: 'webchat', enabled: true, reason: 'Direct Line propio en /v3/directline' },
     { channel: 'botframework', ...bf },
-    later('twilio', config.twilio !== null, 'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN'),
+    config.twilio
+      ? { channel: 'twilio', enabled: true, reason: 'voz en /api/twilio/voice, SMS y WhatsApp en /api/twilio/sms (firmas verificadas con PUBLIC_BASE_URL)' }
+      : { channel: 'twilio', enabled: false, reason: 'apagado: faltan TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN' },
     later('email', config.smtp !== null && config.imap !== null, 'SMTP_URL, IMAP_URL'),
     later('facebook', config.facebook !== null, 'FACEBOOK_APP_SECRET, FACEBOOK_VERIFY_TOKEN, FACEBOOK_PAGE_ACCESS_TOKEN'),
     later('x', config.x !== null, 'X_CONSUMER_SECRET, X_ACCESS_TOKEN'),

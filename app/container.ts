@@ -12,14 +12,23 @@ import { createBotRuntime } from '../bots/runtime';
 import { TurnTracker } from '../bots/turn-tracker';
 import { AuthRoutes } from '../console/api/auth.routes';
 import { CatalogRoutes } from '../console/api/catalog.routes';
-import { HandoffRoutes } from '../console/api/handoff.routes';
+import { AgentPhoneRoutes, HandoffRoutes } from '../console/api/handoff.routes';
+import { CallbackApiRoutes } from '../console/api/callback.routes';
+import { DirectoryRoutes } from '../console/api/directory.routes';
+import { CallbackRoutes } from '../bots/channels/twilio-voice/callback.routes';
+import { CallbackScheduler } from '../services/callbacks/callback-scheduler';
+import { CallbackService } from '../services/callbacks/callback.service';
+import { DirectoryService } from '../services/directory/directory.service';
 import { TicketRoutes } from '../console/api/ticket.routes';
 import { AgentSockets } from '../console/realtime/agent-socket';
 import { DirectLinePersonChannel } from '../bots/channels/directline/directline-person';
+import { assertTwilioPublicUrl, createTwilioChannels, type TwilioChannels } from '../bots/channels/twilio-voice/twilio-channels';
+import { HttpTwilioRestClient, type TwilioRestClient } from '../services/twilio/rest-client';
+import { SMS_CHANNEL, VOICE_CHANNEL, WHATSAPP_CHANNEL } from '../services/voice/voice-types';
 import { BusinessHours } from '../services/handoff/business-hours';
 import { HandoffService } from '../services/handoff/handoff.service';
 import { ConsolePage } from '../console/console-page';
-import { CATALOG_CHANNEL, createRepositories, Database, type Repositories } from '../models';
+import { CallbackRepository, CallRepository, CATALOG_CHANNEL, createRepositories, Database, DirectoryRepository, type Repositories } from '../models';
 import { ScriptUnderstanding } from '../dialogs/attention/script-understanding';
 import { AttentionDesk } from '../services/attention/attention-desk';
 import { SessionService } from '../services/auth/session.service';
@@ -64,6 +73,16 @@ export interface Application {
   streams: DirectLineStreams;
   handoff: HandoffService;
   agentSockets: AgentSockets;
+  /** Phone calls (`calls`): records for the indicators, and the voice channel's per-call state. */
+  calls: CallRepository;
+  /** The Twilio channels (phone, SMS, WhatsApp) and their REST client; null when Twilio is not configured. */
+  twilio: (TwilioChannels & { rest: TwilioRestClient }) | null;
+  /** The switchboard directory (people, areas, extensions). */
+  directory: DirectoryService;
+  /** Call backs: booked by the bot and the agents, placed by the scheduler. */
+  callbacks: CallbackService;
+  /** Places due call backs (one instance at a time); undefined without Twilio, PUBLIC_BASE_URL and TWILIO_PHONE_NUMBER. */
+  callbackScheduler: CallbackScheduler | undefined;
   server: Server;
   /** Stops accepting, finishes running turns, closes streams and the database. */
   shutdown(reason: string): Promise<void>;
@@ -81,6 +100,8 @@ export interface ApplicationOverrides {
   outboxWorker?: boolean;
   /** How often the handoff's periodic work runs (ms; 0 = never: tests call `handoff.tick()`). */
   handoffTickMs?: number;
+  /** How often the callback scheduler ticks (ms; 0 = never: tests call `callbackScheduler.tick()`). */
+  callbackTickMs?: number;
 }
 
 const BOT_ACCOUNT_ID = 'ventanilla-bot';
@@ -88,6 +109,8 @@ const BOT_ACCOUNT_ID = 'ventanilla-bot';
 /** config → database → repositories → services → bot → channels → server. */
 export async function createApplication(config: Config, logger: Logger, overrides: ApplicationOverrides = {}): Promise<Application> {
   const clock = overrides.clock ?? systemClock;
+  // A channel that cannot verify its requests does not start (before anything is opened).
+  if (config.twilio) assertTwilioPublicUrl(config.publicBaseUrl);
   const database = overrides.database ?? (await Database.open({ url: config.database.url, dataDir: config.dataDir, poolMax: config.database.poolMax }));
   await database.migrate();
   const repositories = createRepositories(database);
@@ -176,7 +199,47 @@ export async function createApplication(config: Config, logger: Logger, override
     onRegistered: () => outbox.wake(),
   });
 
+  const twilioRest = config.twilio
+    ? new HttpTwilioRestClient({
+        accountSid: config.twilio.accountSid,
+        authToken: config.twilio.authToken,
+        ...(config.twilio.apiBaseUrl ? { baseUrl: config.twilio.apiBaseUrl } : {}),
+        logger: logger.child({ component: 'twilio-rest' }),
+      })
+    : null;
+  const directory = new DirectoryService({
+    repo: new DirectoryRepository(database.db),
+    audit: repositories.audit,
+    clock,
+    logger: logger.child({ component: 'directory' }),
+    defaultSipHost: config.voice.pbxSipDomain ?? null,
+  });
+  const callbacks = new CallbackService({
+    repo: new CallbackRepository(database.db),
+    audit: repositories.audit,
+    hours: businessHours,
+    clock,
+    logger: logger.child({ component: 'callbacks' }),
+    ...(twilioRest ? { twilio: twilioRest } : {}),
+    settings: { timeZone: config.tz, retryMinutes: config.callbacks.retryMinutes, maxAttempts: config.callbacks.maxAttempts, defaultGroup: config.handoff.defaultGroup },
+  });
+
   const { bot, onTurnError } = createBotRuntime({
+    switchboard: {
+      directory,
+      callbacks: {
+        requestCallback: async (request) => {
+          const kind = request.kind === 'transfer' ? 'transfer' : 'handoff';
+          const { callback } = await callbacks.request({ ...request, kind, preferredTime: request.preferredTime ?? null });
+          return callback.id;
+        },
+      },
+      parseTime: (text, now) => {
+        const time = callbacks.when(text, now);
+        return time ? { at: time.at, spoken: time.when, ...(time.moved ? { notice: time.spoken } : {}) } : null;
+      },
+      settings: { holdSeconds: config.voice.holdSeconds, transferTimeoutSeconds: config.voice.transferTimeoutSeconds, waitAttempts: config.voice.transferAttempts },
+    },
     desk,
     understanding,
     handoff,
@@ -216,6 +279,71 @@ export async function createApplication(config: Config, logger: Logger, override
   const streams = new DirectLineStreams(hub, tokens, logger.child({ component: 'directline' }));
   // Agents reach people on the web chat; other channels join with their adapters (IVR, email, Messenger, X issues).
   handoff.attachPerson(new DirectLinePersonChannel({ adapter: directLineAdapter, bot, tracker, conversations, settings: { bot: botAccount } }), [WEBCHAT_CHANNEL]);
+  const calls = new CallRepository(database.db);
+  // Phone, SMS and WhatsApp (Twilio): the same bot; replies rendered to TwiML in the webhook's answer.
+  let twilio: Application['twilio'] = null;
+  if (config.twilio && twilioRest) {
+    const rest = twilioRest;
+    const channels = createTwilioChannels({
+      bot,
+      onTurnError,
+      middleware: [turnMetrics],
+      conversations,
+      calls,
+      handoff,
+      rest,
+      tracker,
+      clock,
+      logger,
+      botAccount,
+      settings: {
+        ...config.voice,
+        authToken: config.twilio.authToken,
+        publicBaseUrl: config.publicBaseUrl,
+        phoneNumber: config.twilio.phoneNumber,
+        maxWaitSeconds: config.handoff.maxWaitSeconds,
+        defaultGroup: config.handoff.defaultGroup,
+        timeZone: config.tz,
+      },
+    });
+    handoff.attachPerson(channels.voicePerson, [VOICE_CHANNEL]);
+    handoff.attachPerson(channels.smsPerson, [SMS_CHANNEL, WHATSAPP_CHANNEL]);
+    twilio = { ...channels, rest };
+  }
+  let callbackScheduler: CallbackScheduler | undefined;
+  if (twilio && config.publicBaseUrl && config.twilio?.phoneNumber) {
+    callbackScheduler = new CallbackScheduler({
+      callbacks,
+      twilio: twilio.rest,
+      hours: businessHours,
+      clock,
+      logger: logger.child({ component: 'callback-scheduler' }),
+      calls,
+      settings: { publicBaseUrl: config.publicBaseUrl, from: config.twilio.phoneNumber, ringSeconds: config.callbacks.ringSeconds },
+    });
+    callbackScheduler.start(overrides.callbackTickMs ?? config.callbacks.tickMs);
+  } else if (twilio) {
+    logger.warn('devolución de llamadas apagada: hace falta TWILIO_PHONE_NUMBER');
+  }
+  const twilioCallbacks = twilio
+    ? new CallbackRoutes({
+        webhook: twilio.webhook,
+        callbacks,
+        directory,
+        calls,
+        enqueueHandoff: (callSid, callback) => (twilio as NonNullable<typeof twilio>).status.enqueueCallback(callSid, callback),
+        clock,
+        logger: logger.child({ component: 'callbacks' }),
+        settings: {
+          publicBaseUrl: (config.publicBaseUrl as string).replace(/\/+$/, ''),
+          orgName: config.bot.orgName,
+          botName: config.bot.name,
+          voice: { voice: config.voice.voice, language: config.voice.language },
+          timeZone: config.tz,
+          dialTimeoutSeconds: config.callbacks.dialTimeoutSeconds,
+        },
+      })
+    : null;
   // Transcript lines recorded by any instance reach this instance's open chat streams.
   handoff.subscribe((event) => {
     if (event.type === 'activity') hub.poke(event.conversationId, event.seq);
@@ -252,6 +380,11 @@ export async function createApplication(config: Config, logger: Logger, override
       // Requests that came by letter or in person are named, routed and mailed like the bot's.
       new TicketRoutes({ sessions, tickets, catalog: catalogRouter, notifications, onRegistered: () => outbox.wake() }),
       new HandoffRoutes({ sessions, handoff }),
+      new AgentPhoneRoutes({ sessions, users }),
+      new DirectoryRoutes({ sessions, directory }),
+      new CallbackApiRoutes({ sessions, callbacks }),
+      ...(twilio?.routes ?? []),
+      ...(twilioCallbacks ? [twilioCallbacks] : []),
       new ConsolePage({ logger: logger.child({ component: 'console' }) }),
     ],
     page: {
@@ -280,6 +413,7 @@ export async function createApplication(config: Config, logger: Logger, override
       server.server.closeAllConnections();
       await closed;
       await outbox.stop();
+      await callbackScheduler?.stop();
       await handoff.stop();
       await database.close();
       logger.info('stopped');
@@ -301,6 +435,11 @@ export async function createApplication(config: Config, logger: Logger, override
     outbox,
     handoff,
     agentSockets,
+    calls,
+    twilio,
+    directory,
+    callbacks,
+    callbackScheduler,
     metrics,
     tracker,
     streams,

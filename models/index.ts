@@ -39,6 +39,7 @@ export {
   type HandoffRow,
   type NewHandoff,
 } from './repositories/handoff.repository';
+export { CallRepository, type CallPatch, type CallRow, type LatestConversation, type NewCall } from './repositories/call.repository';
 export { insertOutboxMessages, type NewOutboxMessage, type OutboxRow } from './repositories/outbox.repository';
 export {
   OutboxRepository,
@@ -48,6 +49,7 @@ export {
   type OutboxStats,
   type OutboxStatus,
 } from './repositories/outbox.repository';
+export { CallbackRepository, CALLBACK_SCHEDULER_LOCK, type CallbackKind, type CallbackRow, type CallbackStatus, type ClaimResult, type CancelOutcome, type NewCallbackRequest } from './repositories/callback.repository';
 
 import { Database } from './db';
 import { AuditRepository } from './repositories/audit.repository';
@@ -96,3 +98,4 @@ export function createRepositories(database: Database): Repositories {
     handoffs: new HandoffRepository(db),
   };
 }
+export { DirectoryRepository, type DirectoryChange, type DirectoryRow, type DirectoryValues } from './repositories/directory.repository';

@@ -12,7 +12,8 @@ import {
 } from '../../services/handoff/handoff-types';
 import { ApiError } from '../../services/http/api-error';
 import { IMPACT_LEVELS, URGENCY_LEVELS, type Impact, type Urgency } from '../../services/tickets/priority';
-import { MAX_RESOLVER_GROUP_LENGTH } from '../../services/users/user.service';
+import { InvalidVoiceRouteError, MAX_RESOLVER_GROUP_LENGTH, UserForbiddenError, UserInputError, UserNotFoundError, type UserActor } from '../../services/users/user.service';
+import { MAX_VOICE_ROUTE_LENGTH } from '../../services/users/voice-route';
 import { authorize, jsonBody, route, type ConsoleRoutes } from './console-http';
 
 /** Console roles that take part in live attention (resolvers work tickets, not conversations). */
@@ -144,6 +145,13 @@ const transferBody = z
     error: 'Indique a dónde transferir: un grupo (group) o un agente (agentUserId), solo uno de los dos.',
     path: ['group'],
   });
+
+const phoneBody = z.strictObject({
+  route: z
+    .string({ error: 'Escriba el teléfono o la dirección SIP (o null para quitarlo).' })
+    .max(MAX_VOICE_ROUTE_LENGTH, { error: `El teléfono o la dirección SIP admite hasta ${MAX_VOICE_ROUTE_LENGTH} caracteres.` })
+    .nullable(),
+});
 
 /** Parses with zod; a problem becomes a 400 naming each field in Spanish. */
 export function parseBody<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -280,6 +288,72 @@ export class HandoffRoutes implements ConsoleRoutes {
         await fn(req, res, actorOf(session));
       } catch (err) {
         if (err instanceof HandoffError) throw handoffHttpError(err);
+        throw err;
+      }
+    });
+  }
+}
+
+/**
+ * What the phone routes need of the user service (services/users/user.service.ts, `UserService`, has exactly these
+ * methods). The service decides who may read or change whose phone.
+ */
+export interface AgentPhones {
+  voiceRoute(actor: UserActor, userId: string): Promise<string | null>;
+  setVoiceRoute(actor: UserActor, userId: string, route: string | null): Promise<string | null>;
+}
+
+/**
+ * Where an agent's accepted phone calls ring (issue 6): an E.164 number or a `sip:` address, as `{ route }` (null =
+ * none: the agent cannot take calls). For agents, coordinators and admins (401/403/CSRF like {@link HandoffRoutes});
+ * an agent reads and changes only their own, coordinators and admins anybody's who takes calls.
+ *
+ * - `GET /api/handoff/me/phone` → `{ route }`
+ * - `PUT /api/handoff/me/phone` `{ route: "55 1234 5678" | "+52…" | "sip:…" | null }` → `{ route }` (stored form)
+ * - `GET /api/handoff/agents/:userId/phone`, `PUT /api/handoff/agents/:userId/phone` — the same for another account
+ *
+ * A route nobody can dial → 400 `BadArgument` with the detail on `route`; another's phone for an agent → 403
+ * `Forbidden`; no such account → 404 `NotFound`.
+ */
+export class AgentPhoneRoutes implements ConsoleRoutes {
+  constructor(private readonly deps: { sessions: SessionService; users: AgentPhones }) {
+    if (!deps?.sessions) throw new Error('AgentPhoneRoutes: sessions are required');
+    if (!deps.users) throw new Error('AgentPhoneRoutes: users service is required');
+  }
+
+  register(server: Server): void {
+    const users = this.deps.users;
+    const read = this.as(async (_req, res, actor, userId) => {
+      res.setHeader('Cache-Control', 'no-store');
+      res.send(200, { route: await users.voiceRoute(actor, userId) });
+    });
+    const write = this.as(async (req, res, actor, userId) => {
+      const body = parseBody(phoneBody, jsonBody(req), 'Teléfono inválido');
+      res.send(200, { route: await users.setVoiceRoute(actor, userId, body.route) });
+    });
+    server.get('/api/handoff/me/phone', read);
+    server.put('/api/handoff/me/phone', write);
+    server.get('/api/handoff/agents/:userId/phone', read);
+    server.put('/api/handoff/agents/:userId/phone', write);
+  }
+
+  /** `me` is the session's user; otherwise the `:userId` of the path. User errors leave as Spanish JSON 4xx. */
+  private as(fn: (req: Request, res: Response, actor: UserActor, userId: string) => Promise<void>) {
+    return route(async (req, res) => {
+      const session = await authorize(this.deps.sessions, req, HANDOFF_ROLES);
+      const param = req.params?.userId;
+      let userId = session.user.id;
+      if (param !== undefined) {
+        if (typeof param !== 'string' || !UUID.test(param)) throw new ApiError(400, 'BadArgument', 'El identificador de la cuenta no es válido.');
+        userId = param.toLowerCase();
+      }
+      try {
+        await fn(req, res, session.user, userId);
+      } catch (err) {
+        if (err instanceof InvalidVoiceRouteError) throw new ApiError(400, 'BadArgument', `Teléfono inválido: ${err.message}`, {}, [{ path: err.field, message: err.message }]);
+        if (err instanceof UserInputError) throw new ApiError(400, 'BadArgument', err.message);
+        if (err instanceof UserForbiddenError) throw new ApiError(403, 'Forbidden', err.message);
+        if (err instanceof UserNotFoundError) throw new ApiError(404, 'NotFound', err.message);
         throw err;
       }
     });

@@ -1,15 +1,20 @@
-// «Atención»: the agent's presence, the queue of conversations waiting for an agent (with their live wait), the
-// agent's own conversations (offered ones first, to accept), the conversations other agents attend (coordination),
-// the open conversation, and the form that registers requests that came by letter or in person.
+// «Atención»: the agent's presence and phone for calls, the queue of conversations waiting for an agent (with
+// their live wait; phone calls marked «Llamada»), the agent's own conversations (offered ones first, to accept),
+// the conversations other agents attend (coordination), the open conversation, and the form that registers
+// requests that came by letter or in person.
 import { ApiError } from './api.js';
 import { ConversationPane } from './agent-conversation.js';
 import { formatWait, personName } from './agent-format.js';
+import { PhoneSetting } from './agent-phone.js';
 import { focusElement, h, plural, replaceChildren, select, tabList, toast } from './dom.js';
 import { messageOf } from './errors.js';
 import { CHANNEL_LABELS, HANDOFF_REASON_LABELS, HANDOFF_STATUS_LABELS, PRESENCE_LABELS, label } from './labels.js';
 import { WalkInForm } from './walk-in.js';
 
 export const ATTENTION_ROLES = ['agent', 'coordinator', 'admin'];
+
+/** Channel id of phone calls: the agent takes them on their own phone. */
+const VOICE = 'voice';
 
 const TABS = [
   { sub: '', label: 'Conversaciones', match: (s) => s === '' || s.startsWith('c/') },
@@ -31,6 +36,7 @@ export class AgentView {
     this.subpath = '';
     this.pane = null;
     this.paneId = null;
+    this.phone = new PhoneSetting({ api: this.api, snapshotRoute: () => this.desk?.snapshot?.me.voiceRoute ?? null });
     this.unsubscribe = this.desk ? this.desk.on((type, data) => this.onDesk(type, data)) : () => {};
     this.ticker = setInterval(() => this.tick(), 1000);
   }
@@ -129,7 +135,7 @@ export class AgentView {
     this.status = h('section', { class: 'statusbar agent-status', 'aria-label': 'Presencia y conexión' });
     this.tabs = h('nav', { class: 'tabs', 'aria-label': 'Partes de la atención' });
     this.content = h('div', { class: 'page__content' });
-    this.shell = h('div', { class: 'page' }, this.heading, this.status, this.tabs, this.content);
+    this.shell = h('div', { class: 'page' }, this.heading, this.status, this.phone.warning, this.tabs, this.content);
     replaceChildren(this.ctx.main, this.shell);
     this.layout = null;
   }
@@ -153,6 +159,7 @@ export class AgentView {
 
   showForbidden(focusHeading) {
     replaceChildren(this.status);
+    replaceChildren(this.phone.warning);
     replaceChildren(this.tabs);
     this.ctx.setTitle('Sin permiso');
     replaceChildren(
@@ -201,6 +208,7 @@ export class AgentView {
     if (document.activeElement !== this.presence) this.presence.value = s.me.status === 'offline' ? 'away' : s.me.status;
     this.groupsText.textContent = s.me.groups.length ? `Grupos: ${s.me.groups.join(', ')}` : 'Todos los grupos';
     this.renderConnection();
+    this.phone.render();
     if (!this.status.contains(this.presence)) {
       replaceChildren(
         this.status,
@@ -210,6 +218,7 @@ export class AgentView {
           h('p', { class: 'statusbar__item agent-status__presence' }, h('label', { for: 'agent-presence', class: 'field__label' }, 'Mi estado'), this.presence),
           h('p', { class: 'statusbar__item', role: 'status', 'aria-live': 'polite' }, this.connectionText, ' ', this.errorText),
           h('p', { class: 'statusbar__item' }, this.groupsText),
+          this.phone.item,
         ),
       );
     }
@@ -309,6 +318,7 @@ export class AgentView {
         'div',
         { class: 'qitem__head' },
         h('span', { class: 'qitem__name' }, name),
+        callBadge(v),
         v.priority > 0 ? h('span', { class: 'badge badge--warning badge--small' }, `Prioridad ${v.priority}`) : null,
       ),
       h('p', { class: 'qitem__meta' }, [v.resolverGroup, label(CHANNEL_LABELS, v.channel), v.position ? `Lugar ${v.position} en la fila` : null].filter(Boolean).join(' · ')),
@@ -320,7 +330,7 @@ export class AgentView {
         'div',
         { class: 'qitem__foot' },
         h('span', {}, 'En espera ', this.waitSpan(v)),
-        h('button', { type: 'button', class: 'btn btn--primary btn--small', 'data-focus-key': `accept-${v.id}`, 'aria-label': `Aceptar la conversación de ${name}`, onclick: (e) => this.accept(v, e.currentTarget) }, 'Aceptar'),
+        this.acceptButton(v, name),
       ),
     );
   }
@@ -336,6 +346,7 @@ export class AgentView {
         'div',
         { class: 'qitem__head' },
         h('a', { href: this.path(`c/${v.id}`), class: 'qitem__name', 'data-focus-key': `open-${v.id}`, 'aria-current': open ? 'true' : false }, name),
+        callBadge(v),
         h('span', { class: `badge badge--small ${offered ? 'badge--warning' : 'badge--ok'}` }, label(HANDOFF_STATUS_LABELS, v.status)),
       ),
       h('p', { class: 'qitem__meta' }, [v.resolverGroup, label(CHANNEL_LABELS, v.channel), v.ticketNumber ? `Ticket ${v.ticketNumber}` : null].filter(Boolean).join(' · ')),
@@ -346,7 +357,7 @@ export class AgentView {
         { class: 'qitem__foot' },
         h('span', {}, offered ? 'Esperando ' : 'Desde ', this.waitSpan(v)),
         offered
-          ? h('button', { type: 'button', class: 'btn btn--primary btn--small', 'data-focus-key': `accept-${v.id}`, 'aria-label': `Aceptar la conversación de ${name}`, onclick: (e) => this.accept(v, e.currentTarget) }, 'Aceptar')
+          ? this.acceptButton(v, name)
           : null,
       ),
     );
@@ -356,7 +367,7 @@ export class AgentView {
     return h(
       'li',
       { class: `qitem${v.id === this.paneId ? ' qitem--open' : ''}`, 'data-handoff-id': v.id },
-      h('div', { class: 'qitem__head' }, h('a', { href: this.path(`c/${v.id}`), class: 'qitem__name', 'data-focus-key': `open-${v.id}` }, personName(v))),
+      h('div', { class: 'qitem__head' }, h('a', { href: this.path(`c/${v.id}`), class: 'qitem__name', 'data-focus-key': `open-${v.id}` }, personName(v)), callBadge(v)),
       h('p', { class: 'qitem__meta' }, [v.agent ? `La atiende ${v.agent.displayName}` : null, v.resolverGroup, label(CHANNEL_LABELS, v.channel)].filter(Boolean).join(' · ')),
       h('div', { class: 'qitem__foot' }, h('span', {}, 'Desde ', this.waitSpan(v))),
     );
@@ -371,15 +382,39 @@ export class AgentView {
     }
   }
 
+  acceptButton(v, name) {
+    const call = v.channel === VOICE;
+    return h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn btn--primary btn--small',
+        'data-focus-key': `accept-${v.id}`,
+        'aria-label': call ? `Aceptar la llamada de ${name}` : `Aceptar la conversación de ${name}`,
+        onclick: (e) => this.accept(v, e.currentTarget),
+      },
+      'Aceptar',
+    );
+  }
+
   async accept(v, button) {
     if (button) button.disabled = true;
     try {
       const { handoff } = await this.api.acceptHandoff(v.id);
-      toast(`Aceptó la conversación de ${personName(handoff ?? v)}.`);
+      const who = personName(handoff ?? v);
+      toast(v.channel === VOICE ? `Aceptó la llamada de ${who}: en un momento sonará su teléfono.` : `Aceptó la conversación de ${who}.`);
       await this.ctx.navigate(this.path(`c/${v.id}`));
     } catch (error) {
       toast(messageOf(error), 'error');
+      // The server refused a call for want of a phone: the warning shows at once, with its button.
+      if (error instanceof ApiError && error.code === 'NoPhoneConfigured') this.phone.learned(null);
       if (button?.isConnected) button.disabled = false;
     }
   }
+}
+
+/** «☎ Llamada» on a phone call in the lists (the channel's name, «Teléfono», is in the line below). */
+function callBadge(v) {
+  if (v.channel !== VOICE) return null;
+  return h('span', { class: 'badge badge--small badge--call', 'data-call': '' }, h('span', { class: 'badge__icon', 'aria-hidden': 'true' }, '☎'), ' Llamada');
 }

@@ -4,6 +4,7 @@ import { AgentDesk } from './agent-desk.js';
 import { ATTENTION_ROLES, AgentView } from './agent-view.js';
 import { ApiClient } from './api.js';
 import { CatalogView } from './catalog-view.js';
+import { DIRECTORY_ROLES, DirectoryView } from './directory-view.js';
 import { focusElement, h, replaceChildren, toast } from './dom.js';
 import { messageOf } from './errors.js';
 import { ROLE_LABELS, label } from './labels.js';
@@ -38,6 +39,14 @@ const SECTIONS = [
     roles: ['coordinator', 'admin', 'resolver'],
     landing: ['coordinator', 'admin', 'resolver'],
     create: (ctx) => new CatalogView(ctx),
+  },
+  {
+    id: 'directory',
+    path: `${BASE}/directorio`,
+    label: 'Directorio',
+    roles: DIRECTORY_ROLES,
+    landing: [],
+    create: (ctx) => new DirectoryView(ctx),
   },
 ];
 

@@ -48,6 +48,20 @@ export const FIELD_LABELS = {
   agentUserId: 'Agente',
   note: 'Nota',
   text: 'Mensaje',
+  // Directory entries («Directorio»).
+  title: 'Título',
+  gender: 'Género',
+  area: 'Área',
+  position: 'Puesto',
+  aliases: 'Alias',
+  availability: 'Disponibilidad',
+  availabilityNote: 'Nota de disponibilidad',
+  route: 'Ruta',
+  uri: 'Dirección SIP',
+  number: 'Número',
+  sendDigits: 'Dígitos a enviar',
+  outboundAllowed: 'Llamadas al exterior',
+  pin: 'NIP',
 };
 export const SETTINGS_LABELS = {
   language: 'Idioma',

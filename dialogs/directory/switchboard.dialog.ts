@@ -24,6 +24,9 @@ export interface SwitchboardEntry {
   id: string;
   kind: 'person' | 'area';
   name: string;
+  /** «Lic.», «Ing.»: said before a person's name. */
+  title: string | null;
+  gender: 'f' | 'm' | null;
   area: string | null;
   extension: string | null;
   phone: string | null;
@@ -43,8 +46,8 @@ export interface SwitchboardMatch {
 export interface SwitchboardDirectory {
   lookup(query: string, options?: { limit?: number }): Promise<SwitchboardMatch[]>;
   byExtension(extension: string): Promise<SwitchboardEntry | null>;
-  /** «la Lic. María Pérez», «el área de Recursos Humanos». */
-  spokenName(entry: SwitchboardEntry): string;
+  /** «la Lic. María Pérez», «el área de Recursos Humanos»; `expand` → «la licenciada María Pérez» (for speech). */
+  spokenName(entry: SwitchboardEntry, options?: { abbreviations?: 'keep' | 'expand' }): string;
 }
 
 export interface SwitchboardSettings {
@@ -60,8 +63,11 @@ export interface SwitchboardDialogDeps {
   directory: SwitchboardDirectory;
   /** Stores the call back (the callback scheduler places it). */
   callbacks: { requestCallback(request: CallbackRequest): Promise<string> };
-  /** «mañana a las diez» → when, and how to say it («mañana a las 10:00»); null when it is not a time. */
-  parseTime(text: string, now: Date): { at: Date; spoken: string } | null;
+  /**
+   * «mañana a las diez» → when, and how to say it («mañana martes 24 de noviembre a las 10 de la mañana»); `notice`
+   * when it had to move (the desk is closed then); null when it is not a time.
+   */
+  parseTime(text: string, now: Date): { at: Date; spoken: string; notice?: string } | null;
   clock: { now(): Date };
   settings: SwitchboardSettings;
   /** Records how each request ended (contact data given, transferred, call back booked) for the indicators. */
@@ -99,7 +105,8 @@ interface Call {
   choices?: SwitchboardEntry[];
   attempt: number;
   retries: number;
-  when?: { at: string; spoken: string };
+  /** When to call back: the instant, how it is said, and the caller's own words. */
+  when?: { at: string; spoken: string; words: string };
   phone?: string;
   /** How the last transfer attempt ended. */
   lastStatus?: DialResult['status'];
@@ -215,7 +222,7 @@ export class SwitchboardDialog extends ComponentDialog<RequestDialogOptions> {
     }
     const close = matches.filter((match) => match.score >= LIKELY && best.score - match.score < CLOSE).slice(0, 4);
     if (close.length > 1) return step.replaceDialog(SwitchboardIds.pick, { ...c, choices: close.map((match) => match.entry) });
-    const chosen = this.chosen(c, best.entry);
+    const chosen = this.chosen(step.context, c, best.entry);
     if (best.score >= SURE || isVoice(step.context)) return this.act(step, chosen, best.score < SURE);
     return step.replaceDialog(SwitchboardIds.pick, { ...chosen, choices: [best.entry] });
   }
@@ -228,16 +235,21 @@ export class SwitchboardDialog extends ComponentDialog<RequestDialogOptions> {
     return this.deps.directory.lookup(query, { limit: 5 });
   }
 
-  private chosen(c: Call, entry: SwitchboardEntry): Call {
+  private chosen(context: TurnContext, c: Call, entry: SwitchboardEntry): Call {
     const { choices: _dropped, ...rest } = c;
-    return { ...rest, entry, spoken: this.deps.directory.spokenName(entry), attempt: 0, retries: 0 };
+    return { ...rest, entry, spoken: this.name(context, entry), attempt: 0, retries: 0 };
+  }
+
+  /** Titles are written abbreviated («Lic.») and said in full on the phone («licenciada»). */
+  private name(context: TurnContext, entry: SwitchboardEntry): string {
+    return this.deps.directory.spokenName(entry, { abbreviations: isVoice(context) ? 'expand' : 'keep' });
   }
 
   // ---- several matches --------------------------------------------------------------------------------------------
 
   private async askPickStep(step: WaterfallStepContext<Call>): Promise<DialogTurnResult> {
     const choices = step.options.choices ?? [];
-    const names = choices.map((entry) => this.label(entry));
+    const names = choices.map((entry) => this.label(step.context, entry));
     const text = choices.length === 1 ? m.didYouMean(names[0] ?? '') : m.whichOne(names);
     const options = choices.length === 1 ? [messages.attention.yes, messages.attention.no] : [...names, m.noneOfThese];
     return step.prompt(SwitchboardIds.prompt, { prompt: ask(text, options) });
@@ -255,7 +267,7 @@ export class SwitchboardDialog extends ComponentDialog<RequestDialogOptions> {
     } else {
       const folded = normalizeUtterance(answer);
       const index = /^\d$/.test(folded) ? Number(folded) : Number.NaN;
-      entry = Number.isInteger(index) && index >= 1 && index <= choices.length ? choices[index - 1] : choices.find((e) => normalizeUtterance(this.label(e)) === folded);
+      entry = Number.isInteger(index) && index >= 1 && index <= choices.length ? choices[index - 1] : choices.find((e) => normalizeUtterance(this.label(step.context, e)) === folded);
       if (!entry && /\bninguna?\b/.test(folded)) return step.replaceDialog(SwitchboardIds.find, { ...c, choices: undefined, query: '' });
       if (!entry && folded !== '') {
         const again = await this.deps.directory.lookup(answer, { limit: 5 });
@@ -270,11 +282,11 @@ export class SwitchboardDialog extends ComponentDialog<RequestDialogOptions> {
       await step.context.sendActivity(say(m.whichRetry));
       return step.replaceDialog(SwitchboardIds.pick, { ...c, retries: c.retries + 1 });
     }
-    return this.act(step, this.chosen(c, entry), false);
+    return this.act(step, this.chosen(step.context, c, entry), false);
   }
 
-  private label(entry: SwitchboardEntry): string {
-    const name = this.deps.directory.spokenName(entry);
+  private label(context: TurnContext, entry: SwitchboardEntry): string {
+    const name = this.name(context, entry);
     return entry.kind === 'person' && entry.area ? `${name} (${entry.area})` : name;
   }
 
@@ -420,9 +432,10 @@ export class SwitchboardDialog extends ComponentDialog<RequestDialogOptions> {
       // Twice not a time: as soon as possible.
       const asap = this.deps.parseTime('lo antes posible', this.deps.clock.now());
       if (!asap) return step.endDialog(this.result(c, null));
-      return step.replaceDialog(SwitchboardIds.phone, { ...c, retries: 0, when: { at: asap.at.toISOString(), spoken: asap.spoken } });
+      return step.replaceDialog(SwitchboardIds.phone, { ...c, retries: 0, when: { at: asap.at.toISOString(), spoken: asap.spoken, words: 'lo antes posible' } });
     }
-    return step.replaceDialog(SwitchboardIds.phone, { ...c, retries: 0, when: { at: parsed.at.toISOString(), spoken: parsed.spoken } });
+    if (parsed.notice) await step.context.sendActivity(say(parsed.notice));
+    return step.replaceDialog(SwitchboardIds.phone, { ...c, retries: 0, when: { at: parsed.at.toISOString(), spoken: parsed.spoken, words: answer.trim().slice(0, 200) } });
   }
 
   /** The caller's own number is offered first; otherwise (or «no») the number is asked. */
@@ -459,7 +472,7 @@ export class SwitchboardDialog extends ComponentDialog<RequestDialogOptions> {
     }
     const entry = c.entry as SwitchboardEntry;
     const name = c.spoken ?? entry.name;
-    const when = c.when ?? { at: this.deps.clock.now().toISOString(), spoken: '' };
+    const when = c.when ?? { at: this.deps.clock.now().toISOString(), spoken: '', words: '' };
     const { activity } = step.context;
     await this.deps.callbacks.requestCallback({
       conversationId: activity.conversation.id,
@@ -467,7 +480,7 @@ export class SwitchboardDialog extends ComponentDialog<RequestDialogOptions> {
       requesterId: isProfile(c.profile) ? c.profile.requesterId : null,
       name: isProfile(c.profile) ? (c.profile.slots.name ?? null) : null,
       phone,
-      preferredTime: when.spoken,
+      preferredTime: when.words || when.spoken,
       reason: entry.availability === 'available' ? 'transfer_busy' : 'transfer_unavailable',
       kind: 'transfer',
       directoryEntryId: entry.id,

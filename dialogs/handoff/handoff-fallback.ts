@@ -87,7 +87,7 @@ export interface HandoffFallbackDeps {
   timeZone: string;
   desk: Desk | undefined;
   /** «mañana a las diez» → when to call back; absent = the words only (placed as soon as the desk is open). */
-  parseTime?: ((text: string, now: Date) => { at: Date; spoken: string } | null) | undefined;
+  parseTime?: ((text: string, now: Date) => { at: Date; spoken: string; notice?: string } | null) | undefined;
 }
 
 function onPhone(step: WaterfallStepContext<Fallback>): boolean {

@@ -17,6 +17,7 @@ import type { Impact, Urgency } from '../../services/tickets/priority';
 import { say, textOrExplain } from '../attention/case';
 import { messages } from '../messages/es-MX';
 import { AwaitEventDialog } from '../directory/await-event.dialog';
+import { VOICE_CHANNEL } from '../../services/voice/voice-types';
 import { FallbackIds, HandoffFallback } from './handoff-fallback';
 
 export { parseOffer } from './handoff-fallback';
@@ -87,7 +88,7 @@ export interface HandoffDialogDeps {
   /** The transcript sent with `handoff.initiate` (external mode). */
   transcript?: TranscriptSource | undefined;
   /** «mañana a las diez» → when to call back (stored as the callback's schedule); absent = the words only. */
-  parseTime?: ((text: string, now: Date) => { at: Date; spoken: string } | null) | undefined;
+  parseTime?: ((text: string, now: Date) => { at: Date; spoken: string; notice?: string } | null) | undefined;
 }
 
 type WaitResult = Exclude<HandoffSignal, { kind: 'accepted' }> | { kind: 'stale' };
@@ -209,7 +210,7 @@ export class HandoffDialog extends ComponentDialog<HandoffDialogOptions> {
         const lines = outcome.alreadyOpen ? [m.alreadyQueued] : [];
         await step.context.sendActivities([
           ...lines.map((line) => say(line)),
-          say(m.queued(outcome.position, outcome.estimatedWaitSeconds), InputHints.AcceptingInput),
+          say(m.queued(outcome.position, outcome.estimatedWaitSeconds, step.context.activity.channelId === VOICE_CHANNEL), InputHints.AcceptingInput),
         ]);
         return step.beginDialog(HandoffIds.wait);
       }

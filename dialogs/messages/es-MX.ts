@@ -144,9 +144,11 @@ export const messages = {
   /** Live-agent handoff: the queue, the agent, and what is offered when nobody can attend. */
   handoff: {
     /** Position and estimated wait once queued (seed 002, «Espera»: the person is told why and how long). */
-    queued: (position: number, waitSeconds: number) =>
+    queued: (position: number, waitSeconds: number, onPhone = false) =>
       `${position <= 1 ? 'Usted es la siguiente persona en la fila' : `Está en el lugar ${position} de la fila`}; ` +
-      `el tiempo estimado de espera es de ${waitPhrase(waitSeconds)}. Puede escribir «cancelar» para salir de la fila.`,
+      `el tiempo estimado de espera es de ${waitPhrase(waitSeconds)}.` +
+      // On the phone the caller hears only the hold announcements while queued: hanging up leaves the queue.
+      (onPhone ? ' Por favor, no cuelgue.' : ' Puede escribir «cancelar» para salir de la fila.'),
     /** The conversation was already queued (nothing new was queued). */
     alreadyQueued: 'Ya está en la fila para hablar con un agente.',
     /** A message while queued (at most once a minute): it reaches the agent through the transcript. */

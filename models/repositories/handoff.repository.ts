@@ -27,6 +27,8 @@ export interface AgentRow {
   displayName: string;
   role: string;
   skills: string[];
+  /** Where the agent's accepted phone calls ring (E.164 or `sip:` URI); null = cannot take calls. */
+  voiceRoute: string | null;
   status: AgentStatus;
   groups: string[];
   capacity: number;
@@ -213,7 +215,19 @@ export class HandoffRepository {
       const [next] = await tx
         .select()
         .from(handoffs)
-        .where(and(eq(handoffs.resolverGroup, resolverGroup), eq(handoffs.status, 'queued')))
+        .where(
+          and(
+            eq(handoffs.resolverGroup, resolverGroup),
+            eq(handoffs.status, 'queued'),
+            // A call waits for an agent with a phone without holding up the chats behind it.
+            sql`(${handoffs.channel} <> 'voice' or exists (
+              select 1 from agent_presence ap join users u on u.id = ap.user_id
+              where u.voice_route is not null and ap.status = 'available'
+                and ap.groups @> ${JSON.stringify([resolverGroup])}::jsonb
+                and ap.heartbeat_at >= ${freshSince.toISOString()}
+                and (select count(*) from handoffs h2 where h2.agent_user_id = ap.user_id and h2.status = 'assigned') < ap.capacity))`,
+          ),
+        )
         .orderBy(desc(handoffs.priority), asc(handoffs.queuedAt), asc(handoffs.id))
         .limit(1)
         .for('update', { skipLocked: true });
@@ -227,6 +241,7 @@ export class HandoffRepository {
             sql`${agentPresence.groups} @> ${JSON.stringify([resolverGroup])}::jsonb`,
             sql`${agentPresence.heartbeatAt} >= ${freshSince.toISOString()}`,
             sql`(select count(*) from ${handoffs} h where h.agent_user_id = ${agentPresence.userId} and h.status = 'assigned') < ${agentPresence.capacity}`,
+            next.channel === 'voice' ? sql`exists (select 1 from users u where u.id = ${agentPresence.userId} and u.voice_route is not null)` : undefined,
           ),
         )
         .orderBy(sql`${agentPresence.lastAssignedAt} asc nulls first`, asc(agentPresence.userId))
@@ -437,6 +452,7 @@ export class HandoffRepository {
         displayName: users.displayName,
         role: users.role,
         skills: users.skills,
+        voiceRoute: users.voiceRoute,
         status: agentPresence.status,
         groups: agentPresence.groups,
         capacity: agentPresence.capacity,

@@ -14,6 +14,8 @@ export interface UserRow {
   passwordHash: string;
   /** For resolvers: the resolver group whose tickets they work; null for other roles. */
   resolverGroup: string | null;
+  /** For agents: where a phone call they accept rings (E.164 number or `sip:` URI); null = no phone. */
+  voiceRoute: string | null;
   active: boolean;
   createdAt: Date;
   lastLoginAt: Date | null;
@@ -50,6 +52,17 @@ export class UserRepository {
       .where(sql`lower(${users.email}) = ${email.toLowerCase()}`)
       .limit(1);
     return row ?? null;
+  }
+
+  async findById(id: string): Promise<UserRow | null> {
+    const [row] = await this.db.select().from(users).where(eq(users.id, id)).limit(1);
+    return row ?? null;
+  }
+
+  /** Sets where the user's accepted phone calls ring, or clears it with null. False when there is no such user. */
+  async setVoiceRoute(id: string, voiceRoute: string | null): Promise<boolean> {
+    const rows = await this.db.update(users).set({ voiceRoute }).where(eq(users.id, id)).returning({ id: users.id });
+    return rows.length > 0;
   }
 
   async countByRole(role: UserRole): Promise<number> {

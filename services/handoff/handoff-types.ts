@@ -171,7 +171,19 @@ export interface HandoffView {
 
 /** Everything one agent's console shows, re-sent whole on (re)connect and after changes. */
 export interface AgentSnapshot {
-  me: { userId: string; displayName: string; role: AgentRole; status: PresenceStatus; groups: string[]; capacity: number };
+  me: {
+    userId: string;
+    displayName: string;
+    role: AgentRole;
+    status: PresenceStatus;
+    groups: string[];
+    capacity: number;
+    /**
+     * Where the agent's accepted phone calls ring (E.164 number or `sip:` URI); null = they cannot take calls (the
+     * console warns). Read with the rest of the board, so it may lag a second behind a change.
+     */
+    voiceRoute: string | null;
+  };
   /**
    * Queued conversations of the groups the agent may see (all groups for coordinator/admin, who also see the ones
    * offered and not yet accepted), first {@link queueTotal} at most 100.

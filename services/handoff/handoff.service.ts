@@ -397,7 +397,8 @@ export class HandoffService implements HandoffPort {
     const board = await this.loadBoard();
     const agents = board.agents;
     const mine = agents.find((a) => a.userId === actor.userId);
-    const skills = mine ? mine.skills : ((await this.deps.repo.user(actor.userId))?.skills ?? []);
+    const user = mine ? null : await this.deps.repo.user(actor.userId);
+    const skills = mine ? mine.skills : (user?.skills ?? []);
     const groups = this.groupsOfUser(skills, actor.role);
     const privileged = PRIVILEGED.has(actor.role);
     const visible = new Set(groups);
@@ -419,6 +420,7 @@ export class HandoffService implements HandoffPort {
         status: mine ? this.effectiveStatus(mine, now) : 'offline',
         groups: privileged ? allGroups : groups,
         capacity: mine?.capacity ?? this.settings.capacity,
+        voiceRoute: mine ? mine.voiceRoute : (user?.voiceRoute ?? null),
       },
       queue: waiting.slice(0, SNAPSHOT_QUEUE_LIMIT).map(view),
       queueTotal: waiting.length,
@@ -471,7 +473,7 @@ export class HandoffService implements HandoffPort {
     const privileged = PRIVILEGED.has(actor.role);
     const target = await this.deps.repo.get(handoffId);
     if (target && target.channel === VOICE && !user?.voiceRoute) {
-      throw new HandoffError(409, 'NoPhoneConfigured', 'Para atender llamadas necesita un teléfono o extensión configurados en su cuenta; pida a un administrador que lo registre.');
+      throw new HandoffError(409, 'NoPhoneConfigured', 'Para atender llamadas necesita un teléfono o una dirección SIP en su cuenta: regístrelo en «Teléfono para llamadas», junto a su estado.');
     }
     if (!(await this.deps.repo.presence(actor.userId))) {
       await this.deps.repo.setPresence(actor.userId, { status: 'available', groups, capacity: this.settings.capacity }, now);

@@ -2,10 +2,41 @@ import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import type { AuditRepository, UserRepository, UserRole, UserRow } from '../../models';
 import { DuplicateEmailError, USER_ROLES } from '../../models';
+import { parseVoiceRoute } from './voice-route';
 
 export class UserInputError extends Error {
   readonly code = 'user/invalid_input' as const;
 }
+
+/** A phone for calls nobody could dial; the message says in Spanish what to write. */
+export class InvalidVoiceRouteError extends UserInputError {
+  readonly field = 'route' as const;
+}
+
+/** The signed-in user may not do this to that account. */
+export class UserForbiddenError extends Error {
+  readonly code = 'user/forbidden' as const;
+}
+
+export class UserNotFoundError extends Error {
+  readonly code = 'user/not_found' as const;
+  constructor() {
+    super('No existe esa cuenta de usuario.');
+  }
+}
+
+/** Who changes a user (the console session's user); the e-mail goes to the audit log. */
+export interface UserActor {
+  id: string;
+  email: string;
+  role: UserRole;
+}
+
+/** Roles that take live conversations and calls, so a phone for calls makes sense for them. */
+const CALL_TAKING_ROLES: readonly UserRole[] = ['agent', 'coordinator', 'admin'];
+/** Roles that may set anybody's phone for calls; an agent sets only their own. */
+const USER_MANAGERS: readonly UserRole[] = ['coordinator', 'admin'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface CreatedUser {
   user: Omit<UserRow, 'passwordHash'>;
@@ -112,6 +143,60 @@ export class UserService {
       if (err instanceof DuplicateEmailError && (await this.users.countByRole('admin')) > 0) return null;
       throw err;
     }
+  }
+
+  /**
+   * Where `userId`'s accepted phone calls ring (E.164 or `sip:` URI), or null. An agent may read only their own;
+   * coordinators and admins anybody's.
+   */
+  async voiceRoute(actor: UserActor, userId: string): Promise<string | null> {
+    const target = await this.phoneTarget(actor, userId);
+    return target.voiceRoute;
+  }
+
+  /**
+   * Sets (or with null or an empty text, clears) where `userId`'s accepted phone calls ring. The route is checked and
+   * stored canonically (see {@link parseVoiceRoute}); a route nobody can dial is refused with a Spanish
+   * {@link InvalidVoiceRouteError}. An agent may change only their own; coordinators and admins anybody's who takes calls.
+   * Audited as `user.voice_route`. Returns the stored route.
+   */
+  async setVoiceRoute(actor: UserActor, userId: string, route: string | null): Promise<string | null> {
+    const target = await this.phoneTarget(actor, userId);
+    let stored: string | null = null;
+    if (route !== null && route.trim() !== '') {
+      const parsed = parseVoiceRoute(route);
+      if (!parsed.ok) throw new InvalidVoiceRouteError(parsed.message);
+      stored = parsed.route;
+    }
+    if (stored === target.voiceRoute) return stored;
+    if (!(await this.users.setVoiceRoute(target.id, stored))) throw new UserNotFoundError();
+    await this.audit.append({
+      actor: actor.email,
+      action: 'user.voice_route',
+      target: target.id,
+      // The previous value too: a wrong phone makes calls ring at a stranger's, and must be traceable.
+      details: { email: target.email, from: target.voiceRoute, to: stored },
+    });
+    return stored;
+  }
+
+  /** The account whose phone `actor` reads or changes, after checking that they may. */
+  private async phoneTarget(actor: UserActor, userId: string): Promise<UserRow> {
+    const own = actor.id === userId;
+    if (!own && !USER_MANAGERS.includes(actor.role)) {
+      throw new UserForbiddenError(
+        CALL_TAKING_ROLES.includes(actor.role)
+          ? 'Solo puede consultar o cambiar su propio teléfono para llamadas; pida a coordinación que cambie el de otra persona.'
+          : 'Su cuenta no atiende llamadas.',
+      );
+    }
+    if (!CALL_TAKING_ROLES.includes(actor.role)) throw new UserForbiddenError('Su cuenta no atiende llamadas.');
+    const target = UUID.test(userId) ? await this.users.findById(userId.toLowerCase()) : null;
+    if (!target) throw new UserNotFoundError();
+    if (!CALL_TAKING_ROLES.includes(target.role)) {
+      throw new UserInputError('El teléfono para llamadas solo aplica a cuentas de agente, coordinación o administración (los resolutores no atienden llamadas).');
+    }
+    return target;
   }
 
   /** The user when the password matches an active account, else null. */

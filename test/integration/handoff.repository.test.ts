@@ -69,6 +69,19 @@ describe.each(testBackends())('handoff queues on %s', (backend) => {
     expect((await repos.handoffs.assignedTo(idle)).map((h) => h.id)).toEqual([first.handoff.id]);
   });
 
+  it('offers a phone call only to an agent with a phone, and the chats behind it are not held up', async () => {
+    const g = group();
+    const chatOnly = await agent([g], { capacity: 2 });
+    const call = await repos.handoffs.enqueue({ conversationId: conversation(), channel: 'voice', resolverGroup: g, reason: 'asked' }, at(1));
+    const chat = await repos.handoffs.enqueue({ conversationId: conversation(), channel: 'webchat', resolverGroup: g, reason: 'asked' }, at(2));
+    expect(await repos.handoffs.assignNext(g, at(3), at(-60))).toMatchObject({ handoff: { id: chat.handoff.id }, agentUserId: chatOnly });
+    expect(await repos.handoffs.assignNext(g, at(4), at(-60))).toBeNull();
+    expect(await repos.handoffs.position(call.handoff.id)).toBe(1);
+    const withPhone = await agent([g], { capacity: 2 });
+    await repos.users.setVoiceRoute(withPhone, '+525512345678');
+    expect(await repos.handoffs.assignNext(g, at(5), at(-60))).toMatchObject({ handoff: { id: call.handoff.id }, agentUserId: withPhone });
+  });
+
   it('a vanished agent’s conversations go back to the front of their queue, and the agent goes offline', async () => {
     const g = group();
     const gone = await agent([g], { capacity: 3 });

@@ -15,7 +15,8 @@ export interface RunningApp {
 
 /** A config for tests: defaults plus `env` overrides, never the developer's real environment. */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789', ...env });
+  // The call-back scheduler runs only when a test asks for it (`CALLBACK_TICK_MS`) or calls `tick()` itself.
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789', CALLBACK_TICK_MS: '0', ...env });
 }
 
 /**
@@ -61,6 +62,7 @@ async function stopWithoutClosingDatabase(app: Application): Promise<void> {
   app.agentSockets.close();
   await app.catalogRouter.stop();
   await app.handoff.stop();
+  await app.callbackScheduler?.stop();
   const closed = new Promise<void>((resolve) => app.server.close(() => resolve()));
   await app.tracker.drain(5000);
   app.server.server.closeAllConnections();

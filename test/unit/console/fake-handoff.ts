@@ -55,7 +55,7 @@ export class FakeHandoff implements AgentHandoff {
   async snapshot(actor: AgentActor): Promise<AgentSnapshot> {
     this.call('snapshot', actor);
     return {
-      me: { userId: actor.userId, displayName: actor.displayName, role: actor.role, status: 'available', groups: ['Mesa de ayuda'], capacity: 3 },
+      me: { userId: actor.userId, displayName: actor.displayName, role: actor.role, status: 'available', groups: ['Mesa de ayuda'], capacity: 3, voiceRoute: null },
       queue: [],
       queueTotal: 0,
       mine: this.mine.get(actor.userId) ?? [],

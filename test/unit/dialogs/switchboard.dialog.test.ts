@@ -20,6 +20,8 @@ const MARIA: SwitchboardEntry = {
   id: 'e-maria',
   kind: 'person',
   name: 'María Pérez Gómez',
+  title: 'Lic.',
+  gender: 'f',
   area: 'Recursos Humanos',
   extension: '42500',
   phone: '5557296000',
@@ -162,7 +164,7 @@ describe('SwitchboardDialog on the phone', () => {
     expect(t.texts(await t.send('sí, por favor'))).toEqual([s.callbackBooked('mañana a las 10:00', 'la Lic. María Pérez Gómez')]);
 
     expect(t.callbacks.callbacks).toEqual([
-      expect.objectContaining({ kind: 'transfer', directoryEntryId: MARIA.id, phone: '5512345678', preferredTime: 'mañana a las 10:00', scheduledAt: new Date('2026-11-24T16:00:00Z') }),
+      expect.objectContaining({ kind: 'transfer', directoryEntryId: MARIA.id, phone: '5512345678', preferredTime: 'mañana a las diez', scheduledAt: new Date('2026-11-24T16:00:00Z') }),
     ]);
     expect((t.client.dialogTurnResult.result as RequestDialogResult).summary).toBe(s.summaryCallback('la Lic. María Pérez Gómez', 'mañana a las 10:00'));
   });
