@@ -10,11 +10,12 @@ const USAGE = `Uso: npm run cli -- <comando> [opciones]
 
 Comandos:
   db:migrate                                   aplica las migraciones pendientes
-  user:create --email CORREO --role ROL [--group "GRUPO"] [--queues "FILA1,FILA2"] [--password CONTRASEÑA] [--name NOMBRE]
+  user:create --email CORREO --role ROL [--group "GRUPO"] [--queues "FILA1,FILA2"] [--phone TELÉFONO|sip:…] [--password CONTRASEÑA] [--name NOMBRE]
                                                crea un usuario (ROL: ${USER_ROLES.join(' | ')});
                                                un resolver necesita --group (su grupo resolutor);
                                                un agent puede tener --queues (grupos cuyas conversaciones
-                                               atiende; sin ellas, la fila general);
+                                               atiende; sin ellas, la fila general) y --phone
+                                               (donde suenan las llamadas que acepta);
                                                sin --password la pide o genera una
 ${CATALOG_USAGE}${DIRECTORY_USAGE}`;
 
@@ -51,7 +52,7 @@ async function run(argv: string[]): Promise<number> {
     case 'user:create': {
       const { values } = parseArgs({
         args: rest,
-        options: { email: { type: 'string' }, role: { type: 'string' }, group: { type: 'string' }, queues: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } },
+        options: { email: { type: 'string' }, role: { type: 'string' }, group: { type: 'string' }, queues: { type: 'string' }, phone: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } },
         strict: true,
       });
       if (!values.email || !values.role) {
@@ -72,6 +73,7 @@ async function run(argv: string[]): Promise<number> {
           password,
           ...(values.name ? { displayName: values.name } : {}),
           ...(values.queues ? { queues: values.queues.split(',') } : {}),
+          ...(values.phone ? { phone: values.phone } : {}),
           ...(values.group !== undefined ? { resolverGroup: values.group } : {}),
           actor: 'cli',
         });

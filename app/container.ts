@@ -229,8 +229,8 @@ export async function createApplication(config: Config, logger: Logger, override
       directory,
       callbacks: {
         requestCallback: async (request) => {
-          const kind = request.kind === 'transfer' ? 'transfer' : 'handoff';
-          const { callback } = await callbacks.request({ ...request, kind, preferredTime: request.preferredTime ?? null });
+          const { scheduledAt: _parsedAgain, ...rest } = request;
+          const { callback } = await callbacks.request({ ...rest, kind: request.kind ?? 'handoff', preferredTime: request.preferredTime ?? null });
           return callback.id;
         },
       },
@@ -239,6 +239,8 @@ export async function createApplication(config: Config, logger: Logger, override
         return time ? { at: time.at, spoken: time.when, ...(time.moved ? { notice: time.spoken } : {}) } : null;
       },
       settings: { holdSeconds: config.voice.holdSeconds, transferTimeoutSeconds: config.voice.transferTimeoutSeconds, waitAttempts: config.voice.transferAttempts },
+      verifyPin: (extension, pin) => directory.verifyOutboundPin(extension, pin),
+      redact: (conversationId, activityId) => conversations.redactText(conversationId, activityId),
     },
     desk,
     understanding,

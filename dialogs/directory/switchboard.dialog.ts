@@ -72,6 +72,10 @@ export interface SwitchboardDialogDeps {
   settings: SwitchboardSettings;
   /** Records how each request ended (contact data given, transferred, call back booked) for the indicators. */
   desk?: Desk | undefined;
+  /** Outbound calls for internal staff: their extension and PIN (absent = no outbound calls). */
+  verifyPin?: ((extension: string, pin: string) => Promise<SwitchboardEntry | null>) | undefined;
+  /** Hides a secret the caller keyed in (the PIN) in the recorded transcript. */
+  redact?: ((conversationId: string, activityId: string) => Promise<unknown>) | undefined;
 }
 
 export const SwitchboardIds = {
@@ -85,6 +89,10 @@ export const SwitchboardIds = {
   phone: 'ventanilla.switchboard.phone',
   prompt: 'ventanilla.switchboard.prompt',
   await: 'ventanilla.switchboard.await',
+  staff: 'ventanilla.switchboard.staff',
+  pin: 'ventanilla.switchboard.pin',
+  outNumber: 'ventanilla.switchboard.outNumber',
+  outWho: 'ventanilla.switchboard.outWho',
 } as const;
 
 /** Lookup scores: at or above SURE the entry is taken as said; between LIKELY and SURE it is confirmed first. */
@@ -110,6 +118,17 @@ interface Call {
   phone?: string;
   /** How the last transfer attempt ended. */
   lastStatus?: DialResult['status'];
+  /** Outbound call: the verified staff member, and the number to call. */
+  staff?: SwitchboardEntry;
+  staffExtension?: string;
+  outNumber?: string;
+}
+
+const OUTBOUND = /\b(?:llamada|llamadas|marcar|marcarme|marque(?:me)?|llamar)\b.*\b(?:al exterior|externa|externo|afuera|de fuera|celular|foraneo|larga distancia)\b/;
+
+/** «Necesito hacer una llamada al exterior», «márqueme a un celular»: an outbound call for internal staff. */
+export function wantsOutboundCall(text: string | undefined): boolean {
+  return OUTBOUND.test(normalizeUtterance(text).replace(/[¿?¡!.,;:]+/g, ' '));
 }
 
 const VERBS =
@@ -176,11 +195,16 @@ export class SwitchboardDialog extends ComponentDialog<RequestDialogOptions> {
     waterfall(SwitchboardIds.busy, (s) => this.askBusyStep(s), (s) => this.busyStep(s));
     waterfall(SwitchboardIds.when, (s) => this.askWhenStep(s), (s) => this.whenStep(s));
     waterfall(SwitchboardIds.phone, (s) => this.askPhoneStep(s), (s) => this.phoneStep(s));
+    waterfall(SwitchboardIds.staff, (s) => this.ask(s, m.outboundAskExtension), (s) => this.staffStep(s));
+    waterfall(SwitchboardIds.pin, (s) => this.ask(s, m.outboundAskPin), (s) => this.pinStep(s));
+    waterfall(SwitchboardIds.outNumber, (s) => this.ask(s, m.outboundAskNumber((s.options.spoken ?? '').replace(/^(?:la|el) /, ''))), (s) => this.outNumberStep(s));
+    waterfall(SwitchboardIds.outWho, (s) => this.ask(s, m.outboundAskWho), (s) => this.outWhoStep(s));
     this.initialDialogId = SwitchboardIds.find;
   }
 
   /** True when the request is for the switchboard: a person, an area or an extension that the directory knows. */
   async claims(text: string | undefined): Promise<boolean> {
+    if (wantsOutboundCall(text)) return true;
     const query = switchboardQuery(text);
     if (query === null) return false;
     if (query === '') return true;
@@ -193,6 +217,13 @@ export class SwitchboardDialog extends ComponentDialog<RequestDialogOptions> {
     const request = options?.request ?? '';
     const call: Call = { request, query: switchboardQuery(request) ?? request, rounds: 0, attempt: 0, retries: 0 };
     if (options?.profile !== undefined) call.profile = options.profile;
+    if (wantsOutboundCall(request)) {
+      if (!isVoice(innerDc.context) || !this.deps.verifyPin) {
+        await innerDc.context.sendActivity(say(m.outboundPhoneOnly));
+        return innerDc.endDialog(this.result(call, null));
+      }
+      return innerDc.beginDialog(SwitchboardIds.staff, call);
+    }
     return innerDc.beginDialog(SwitchboardIds.find, call);
   }
 
@@ -489,6 +520,73 @@ export class SwitchboardDialog extends ComponentDialog<RequestDialogOptions> {
     await step.context.sendActivity(say(m.callbackBooked(when.spoken, name)));
     await this.record(step.context, c, 'callback');
     return step.endDialog(this.result(c, m.summaryCallback(name, when.spoken)));
+  }
+
+  // ---- outbound calls for internal staff (seed 002, steps 14–24) --------------------------------------------------
+
+  private ask(step: WaterfallStepContext<Call>, text: string): Promise<DialogTurnResult> {
+    return step.prompt(SwitchboardIds.prompt, { prompt: ask(text) });
+  }
+
+  private async staffStep(step: WaterfallStepContext<Call>): Promise<DialogTurnResult> {
+    const digits = (typeof step.result === 'string' ? step.result : '').replace(/\D/g, '');
+    return step.replaceDialog(SwitchboardIds.pin, { ...step.options, staffExtension: digits });
+  }
+
+  /** The PIN is checked (the directory locks an extension after repeated failures) and hidden in the transcript. */
+  private async pinStep(step: WaterfallStepContext<Call>): Promise<DialogTurnResult> {
+    const c = step.options;
+    const pin = (typeof step.result === 'string' ? step.result : '').replace(/\D/g, '');
+    const { activity } = step.context;
+    if (this.deps.redact && activity.id) await this.deps.redact(activity.conversation.id, activity.id);
+    const staff = c.staffExtension && pin ? await this.deps.verifyPin?.(c.staffExtension, pin) : null;
+    if (!staff) {
+      if (c.retries < 1) {
+        await step.context.sendActivity(say(m.outboundBadPin));
+        return step.replaceDialog(SwitchboardIds.staff, { ...c, retries: c.retries + 1 });
+      }
+      await step.context.sendActivity(say(m.outboundRefused));
+      return step.endDialog(this.result(c, null));
+    }
+    return step.replaceDialog(SwitchboardIds.outNumber, { ...c, retries: 0, staff, spoken: this.name(step.context, staff) });
+  }
+
+  private async outNumberStep(step: WaterfallStepContext<Call>): Promise<DialogTurnResult> {
+    const c = step.options;
+    const digits = (typeof step.result === 'string' ? step.result : '').replace(/\D/g, '');
+    const national = digits.length === 12 && digits.startsWith('52') ? digits.slice(2) : digits;
+    if (national.length !== 10) {
+      if (c.retries < 2) {
+        await step.context.sendActivity(say(m.phoneRetry));
+        return step.replaceDialog(SwitchboardIds.outNumber, { ...c, retries: c.retries + 1 });
+      }
+      await step.context.sendActivity(say(m.callbackCancelled));
+      return step.endDialog(this.result(c, null));
+    }
+    return step.replaceDialog(SwitchboardIds.outWho, { ...c, retries: 0, outNumber: national });
+  }
+
+  /** Books the outbound call: the number is called first, then the staff member's extension (seed 002, 16–17). */
+  private async outWhoStep(step: WaterfallStepContext<Call>): Promise<DialogTurnResult> {
+    const c = step.options;
+    const who = (typeof step.result === 'string' ? step.result : '').trim().slice(0, 120);
+    const staff = c.staff as SwitchboardEntry;
+    const number = c.outNumber as string;
+    const { activity } = step.context;
+    await this.deps.callbacks.requestCallback({
+      conversationId: activity.conversation.id,
+      channel: activity.channelId,
+      name: who || null,
+      phone: number,
+      preferredTime: 'lo antes posible',
+      reason: 'outbound_staff',
+      kind: 'outbound',
+      directoryEntryId: staff.id,
+      requestedBy: `ext. ${staff.extension ?? c.staffExtension ?? '?'} ${staff.name}`,
+    });
+    await step.context.sendActivity(say(m.outboundBooked(number.slice(-4), staff.extension ?? c.staffExtension ?? '')));
+    await this.record(step.context, { ...c, entry: staff }, 'callback');
+    return step.endDialog(this.result(c, m.summaryOutbound(number.slice(-4))));
   }
 
   private result(c: Call, summary: string | null): RequestDialogResult {

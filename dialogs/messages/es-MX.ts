@@ -247,6 +247,17 @@ export const messages = {
     confirmCallback: (when: string, phoneEnd: string) => `Le llamaremos ${when} al número que termina en ${phoneEnd}. ¿Es correcto?`,
     callbackBooked: (when: string, name: string) => `Listo. Le llamaremos ${when} para comunicarle con ${name}.`,
     callbackCancelled: 'De acuerdo, no programé la llamada.',
+    /** Outbound calls for internal staff (seed 002, steps 14–24). */
+    outboundPhoneOnly: 'Las llamadas al exterior las solicita el personal interno por teléfono, desde su extensión y con su NIP.',
+    outboundAskExtension: 'Las llamadas al exterior son solo para el personal interno. Por favor, dígame o marque su extensión.',
+    outboundAskPin: 'Ahora marque su NIP, por favor.',
+    outboundBadPin: 'La extensión o el NIP no son correctos.',
+    outboundRefused: 'Lo siento, no pude verificar sus datos, así que no puedo hacer la llamada. Si lo necesita, solicite su NIP a la coordinación.',
+    outboundAskNumber: (name: string) => `Gracias, ${name}. ¿A qué número desea llamar? Dígame o marque los 10 dígitos.`,
+    outboundAskWho: '¿Con quién desea comunicarse?',
+    outboundBooked: (phoneEnd: string, extension: string) =>
+      `Listo. En un momento marcamos al número que termina en ${phoneEnd}; cuando contesten, le enlazamos a su extensión ${extension}. Puede colgar.`,
+    summaryOutbound: (phoneEnd: string) => `solicitó una llamada al exterior al número que termina en ${phoneEnd}`,
     summaryContact: (name: string) => `le di los datos de contacto de ${name}`,
     summaryTransferred: (name: string) => `le comuniqué con ${name}`,
     summaryCallback: (name: string, when: string) => `programamos una llamada ${when} para comunicarle con ${name}`,

@@ -156,6 +156,19 @@ export class ConversationRepository {
     return row ?? null;
   }
 
+  /**
+   * Replaces what a recorded activity said (a PIN keyed in on the phone): its text and the payload's `text`. True
+   * when the activity exists.
+   */
+  async redactText(conversationId: string, activityId: string, replacement: string): Promise<boolean> {
+    const rows = await this.db
+      .update(activities)
+      .set({ text: replacement, payload: sql`jsonb_set(${activities.payload}, '{text}', to_jsonb(${replacement}::text))` })
+      .where(and(eq(activities.conversationId, conversationId), eq(activities.activityId, activityId)))
+      .returning({ seq: activities.seq });
+    return rows.length > 0;
+  }
+
   /** Activities after `watermark` (exclusive), oldest first. */
   async since(conversationId: string, watermark: number, limit = 500): Promise<StoredActivity[]> {
     return this.db

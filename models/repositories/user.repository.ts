@@ -34,7 +34,15 @@ export class UserRepository {
     if (!db) throw new Error('UserRepository: db is required');
   }
 
-  async create(u: { email: string; displayName: string; role: UserRole; passwordHash: string; resolverGroup?: string | null; skills?: string[] }): Promise<UserRow> {
+  async create(u: {
+    email: string;
+    displayName: string;
+    role: UserRole;
+    passwordHash: string;
+    resolverGroup?: string | null;
+    skills?: string[];
+    voiceRoute?: string | null;
+  }): Promise<UserRow> {
     try {
       const [row] = await this.db.insert(users).values({ ...u, email: u.email.toLowerCase() }).returning();
       if (!row) throw new Error('UserRepository.create(): insert returned nothing');

@@ -77,6 +77,11 @@ export class ConversationService {
     return appended.map((r, i) => ({ seq: r.seq, activity: { ...(list[i] as ActivityJson), id: r.activityId } }));
   }
 
+  /** Hides what a recorded activity said (a secret keyed in: a PIN); the line stays, with `replacement` as its text. */
+  redactText(conversationId: string, activityId: string, replacement = '••••'): Promise<boolean> {
+    return this.repo.redactText(conversationId, activityId, replacement);
+  }
+
   /** Activities after `watermark`, oldest first. */
   async since(conversationId: string, watermark: number, limit?: number): Promise<RecordedActivity[]> {
     const rows = await this.repo.since(conversationId, watermark, limit);

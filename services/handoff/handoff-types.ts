@@ -255,8 +255,13 @@ export interface CallbackRequest {
   preferredTime?: string | null | undefined;
   resolverGroup?: string | null | undefined;
   reason: string;
-  /** `handoff` (an agent of the group calls) — the default —, `transfer` (we call and connect them with an entry). */
-  kind?: 'handoff' | 'transfer' | undefined;
+  /**
+   * `handoff` (an agent of the group calls) — the default —, `transfer` (we call and connect them with an entry),
+   * `outbound` (internal staff asked for a call to `phone`; the entry is the staff member, connected when it answers).
+   */
+  kind?: 'handoff' | 'transfer' | 'outbound' | undefined;
+  /** Who asked for an outbound call, for the log («ext. 42500 María Pérez»). */
+  requestedBy?: string | undefined;
   /** For `transfer`: the directory entry to connect them with. */
   directoryEntryId?: string | null | undefined;
   /** When to call, parsed from `preferredTime`; absent = as soon as the desk is open. */

@@ -83,6 +83,8 @@ export class UserService {
     resolverGroup?: string | undefined;
     /** For agents: the queues (resolver groups) they attend; none = the general queue. */
     queues?: string[] | undefined;
+    /** Where accepted phone calls ring: a phone number or a `sip:` address (agents, coordinators, admins). */
+    phone?: string | undefined;
     actor: string;
   }): Promise<CreatedUser> {
     const email = input.email.trim().toLowerCase();
@@ -107,6 +109,13 @@ export class UserService {
     if (queues.some((q) => q.length > MAX_RESOLVER_GROUP_LENGTH)) {
       throw new UserInputError(`El nombre de cada fila admite hasta ${MAX_RESOLVER_GROUP_LENGTH} caracteres.`);
     }
+    let voiceRoute: string | null = null;
+    if (input.phone !== undefined && input.phone.trim() !== '') {
+      if (input.role === 'resolver') throw new UserInputError('El teléfono para atender llamadas solo aplica a quienes atienden conversaciones (no al rol resolver).');
+      const parsed = parseVoiceRoute(input.phone);
+      if (!parsed.ok) throw new UserInputError(`Teléfono para llamadas inválido: ${parsed.message}`);
+      voiceRoute = parsed.route;
+    }
     if (input.password !== undefined && input.password.length < MIN_PASSWORD_LENGTH) {
       throw new UserInputError(`La contraseña debe tener al menos ${MIN_PASSWORD_LENGTH} caracteres`);
     }
@@ -119,12 +128,19 @@ export class UserService {
       passwordHash,
       resolverGroup,
       skills: queues,
+      voiceRoute,
     });
     await this.audit.append({
       actor: input.actor,
       action: 'user.create',
       target: row.id,
-      details: { email, role: row.role, ...(row.resolverGroup ? { resolverGroup: row.resolverGroup } : {}), ...(queues.length > 0 ? { queues } : {}) },
+      details: {
+        email,
+        role: row.role,
+        ...(row.resolverGroup ? { resolverGroup: row.resolverGroup } : {}),
+        ...(queues.length > 0 ? { queues } : {}),
+        ...(voiceRoute ? { voiceRoute } : {}),
+      },
     });
     const { passwordHash: _hash, ...user } = row;
     return { user, generatedPassword };

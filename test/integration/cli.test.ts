@@ -59,6 +59,22 @@ describe(`CLI on ${defaultBackend()}`, () => {
     }
   });
 
+  it('user:create --phone stores where the agent takes calls, and refuses an address that cannot be dialled', async () => {
+    const r = cli(['user:create', '--email', 'agente.tel@ejemplo.gob.mx', '--role', 'agent', '--phone', '55 1234 5678', '--password', 'contraseña-segura-123'], env);
+    expect(r.code).toBe(0);
+    const bad = cli(['user:create', '--email', 'agente.mal@ejemplo.gob.mx', '--role', 'agent', '--phone', '1234', '--password', 'contraseña-segura-123'], env);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/Teléfono para llamadas inválido/);
+    const db = await open();
+    try {
+      const repos = createRepositories(db);
+      expect((await repos.users.findByEmail('agente.tel@ejemplo.gob.mx'))?.voiceRoute).toBe('+525512345678');
+      expect(await repos.users.findByEmail('agente.mal@ejemplo.gob.mx')).toBeNull();
+    } finally {
+      await db.close();
+    }
+  });
+
   it('user:create without --password prints a generated one that works', async () => {
     const r = cli(['user:create', '--email', 'coord@ejemplo.gob.mx', '--role', 'coordinator'], env);
     expect(r.code).toBe(0);

@@ -135,6 +135,38 @@ describe('the switchboard by phone', () => {
     expect(done?.id).toBe(booked?.id);
   });
 
+  test('an outbound call for internal staff: extension and PIN checked (and hidden), the number called, then the staff member', async () => {
+    clock.t = T0.getTime();
+    const call = caller('+525554824250');
+    await call.call();
+    await call.say('necesito hacer una llamada al exterior');
+    expect(question(call)).toBe(speakable(s.outboundAskExtension));
+    await call.press('42500');
+    await call.press('1111');
+    expect(call.said()).toContain(speakable(s.outboundBadPin));
+    await call.press('42500');
+    await call.press('4821');
+    expect(question(call)).toMatch(/^Gracias, licenciada María Pérez Gómez\. ¿A qué número desea llamar\?/);
+    await call.press('5587654321');
+    await call.say('con el proveedor de internet');
+    expect(call.said().join(' ')).toMatch(/marcamos al número que termina en 4321.*extensión 4 2 5 0 0/);
+
+    const outbound = (await running.app.callbacks.list(COORDINATOR, { statuses: ['pending'] })).filter((c) => c.kind === 'outbound');
+    expect(outbound).toHaveLength(1);
+    expect(outbound[0]).toMatchObject({ phone: '5587654321' });
+    // The PIN keyed in is not in the transcript.
+    const conversationId = (await running.app.calls.get(call.callSid))?.conversationId as string;
+    const lines = await running.app.conversations.since(conversationId, 0);
+    const texts = lines.map((l) => String(l.activity.text ?? ''));
+    expect(texts).not.toContain('4821');
+    expect(texts).toContain('••••');
+    // Placed at once (the desk is open): the number first.
+    const before = api.requestsOf('createCall').length;
+    await running.app.callbackScheduler?.tick();
+    const created = api.requestsOf('createCall').slice(before);
+    expect(created.map((r) => r.form.To)).toEqual(['+525587654321']);
+  });
+
   test('a caller who keys in an extension at the greeting is asked to confirm and put through', async () => {
     clock.t = T0.getTime();
     const call = caller('+525598765432');

@@ -6,6 +6,7 @@ import {
   SwitchboardDialog,
   type SwitchboardMatch,
   switchboardQuery,
+  wantsOutboundCall,
 } from '../../../dialogs/directory/switchboard.dialog';
 import { messages } from '../../../dialogs/messages/es-MX';
 import type { RequestDialogOptions, RequestDialogResult } from '../../../dialogs/main.dialog';
@@ -74,7 +75,10 @@ function setup(channel: 'voice' | 'webchat', request: string) {
     parseTime: (text) => (/mañana/i.test(text) ? { at: new Date('2026-11-24T16:00:00Z'), spoken: 'mañana a las 10:00' } : null),
     clock: { now: () => NOW },
     settings: { holdSeconds: 25, transferTimeoutSeconds: 20, waitAttempts: 2 },
+    verifyPin: async (extension, pin) => (extension === '42500' && pin === '4821' ? MARIA : null),
+    redact: async (conversationId, activityId) => redacted.push(`${conversationId}/${activityId}`),
   });
+  const redacted: string[] = [];
   const options: RequestDialogOptions = { request };
   const client = new DialogTestClient(channel, dialog, options);
   const adapter = (client as unknown as { _testAdapter: TestAdapter })._testAdapter;
@@ -96,7 +100,7 @@ function setup(channel: 'voice' | 'webchat', request: string) {
     name: VOICE_EVENTS.dialResult,
     value: { entryId: MARIA.id, status, durationSeconds: status === 'completed' ? 42 : null, attempt } satisfies DialResult,
   });
-  return { client, send, texts, events, dialResult, callbacks };
+  return { client, send, texts, events, dialResult, callbacks, redacted };
 }
 
 describe('switchboardQuery', () => {
@@ -210,5 +214,43 @@ describe('SwitchboardDialog on the phone', () => {
     expect(t.texts(await t.send('12345'))).toEqual([s.phoneRetry, s.askPhone]);
     expect(t.texts(await t.send('55 1111 2222'))).toEqual([s.callbackBooked('mañana a las 10:00', 'la Lic. María Pérez Gómez')]);
     expect(t.callbacks.callbacks[0]?.phone).toBe('5511112222');
+  });
+});
+
+describe('outbound calls for internal staff', () => {
+  it('recognises the request', () => {
+    expect(wantsOutboundCall('Necesito hacer una llamada al exterior')).toBe(true);
+    expect(wantsOutboundCall('¿me puede marcar a un celular?')).toBe(true);
+    // A fault of the phone line is a request for the help desk, not an outbound call.
+    expect(wantsOutboundCall('no me llegan las llamadas externas a mi extensión')).toBe(false);
+    expect(wantsOutboundCall('comuníqueme con recursos humanos')).toBe(false);
+  });
+
+  it('on chat: only by phone', async () => {
+    const t = setup('webchat', 'necesito hacer una llamada al exterior');
+    expect(t.texts(await t.send('necesito hacer una llamada al exterior'))).toEqual([s.outboundPhoneOnly]);
+  });
+
+  it('on the phone: a wrong PIN twice refuses; the PIN turns are hidden', async () => {
+    const t = setup('voice', 'necesito hacer una llamada al exterior');
+    expect(t.texts(await t.send('necesito hacer una llamada al exterior'))).toEqual([s.outboundAskExtension]);
+    await t.send('42500');
+    expect(t.texts(await t.send('0000'))).toEqual([s.outboundBadPin, s.outboundAskExtension]);
+    await t.send('42500');
+    expect(t.texts(await t.send('1234'))).toEqual([s.outboundRefused]);
+    expect(t.redacted).toHaveLength(2);
+    expect(t.callbacks.callbacks).toEqual([]);
+  });
+
+  it('on the phone: verified staff get the number called, then their extension', async () => {
+    const t = setup('voice', 'quiero hacer una llamada externa');
+    await t.send('quiero hacer una llamada externa');
+    await t.send('42500');
+    expect(t.texts(await t.send('4821'))).toEqual([s.outboundAskNumber('Lic. María Pérez Gómez')]);
+    expect(t.texts(await t.send('55 8765 4321'))).toEqual([s.outboundAskWho]);
+    expect(t.texts(await t.send('con el proveedor'))).toEqual([s.outboundBooked('4321', '42500')]);
+    expect(t.callbacks.callbacks).toEqual([
+      expect.objectContaining({ kind: 'outbound', phone: '5587654321', directoryEntryId: MARIA.id, requestedBy: 'ext. 42500 María Pérez Gómez', name: 'con el proveedor' }),
+    ]);
   });
 });
