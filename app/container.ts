@@ -229,8 +229,7 @@ export async function createApplication(config: Config, logger: Logger, override
       directory,
       callbacks: {
         requestCallback: async (request) => {
-          const { scheduledAt: _parsedAgain, ...rest } = request;
-          const { callback } = await callbacks.request({ ...rest, kind: request.kind ?? 'handoff', preferredTime: request.preferredTime ?? null });
+          const { callback } = await callbacks.request({ ...request, kind: request.kind ?? 'handoff', preferredTime: request.preferredTime ?? null });
           return callback.id;
         },
       },

@@ -132,19 +132,24 @@ export function wantsOutboundCall(text: string | undefined): boolean {
 }
 
 const VERBS =
-  '(?:comuniqu\\w*|comunicar\\w*|me comunica\\w*|comunica\\w*|pase\\w*|pasar\\w*|paso|transfier\\w*|transferir\\w*|enlace\\w*|enlazar\\w*|conecte\\w*|conectar\\w*|marque\\w*|' +
-  '(?:quiero|quisiera|necesito|deseo|puedo|podria|me gustaria)?\\s*hablar|busco|buscar|llamar(?:le)?)';
+  '(?:comuniqu\\w*|comunicar\\w*|me comunica\\w*|comunica\\w*|pase\\w*|pasar\\w*|paso|transfier\\w*|transferir\\w*|enlace\\w*|enlazar\\w*|' +
+  '(?:quiero|quisiera|necesito|deseo|puedo|podria|me gustaria)?\\s*hablar)';
 const TARGET_AFTER_VERB = new RegExp(`(?:^|\\b)${VERBS}\\s+(?:con|a)\\s+(.+)$`);
 const CONTACT_OF = /\b(?:la\s+)?(?:extension|ext|numero|telefono|tel|correo|email|mail|contacto)\s+(?:de|del)\s+(.+)$/;
-const EXTENSION_ONLY = /^(?:(?:a\s+)?la\s+)?(?:extension|ext)\s*(\d{3,6})$|^(\d{4,6})$/;
+const EXTENSION_ONLY = /^(?:(?:a\s+)?la\s+)?(?:extension|ext)\s*(\d{2,8})$|^(\d{3,8})$/;
 const WANTS_SWITCHBOARD = new RegExp(
   `^(?:(?:quiero|quisiera|necesito|deseo|me gustaria|puede|podria)\\s+)?(?:${VERBS})(?:\\s+(?:con|a))?(?:\\s+(?:una|la|alguna|otra))?\\s+(?:extension|persona|area|oficina)$`,
 );
+/** What follows the person or area and is not part of it: «con sistemas sobre mi correo» → «sistemas». */
+const TAIL = /\s+(?:sobre|porque|para|por|acerca|ya que|pues|que|de mi|del? (?:reporte|ticket|folio))\b.*$/;
+/** Targets that are not in a directory: «mi jefe», «el reporte CAU-…», «un agente». */
+const NOT_A_TARGET = /^(?:mis?|su|sus|un|una|alguien|nadie)\b|\b(?:reporte|ticket|tiket|folio|solicitud|caso|agente|asesor|humano|persona real)\b/;
 
 /**
- * A switchboard request in the person's words: «comuníqueme con la licenciada María Pérez» → «la licenciada María
- * Pérez»; «¿cuál es la extensión de Recursos Humanos?» → «recursos humanos»; «42500», «extensión 42500» → «42500»;
- * «quiero comunicarme a una extensión» → '' (who is asked); anything else → null.
+ * A switchboard request in the person's words: «comuníqueme con la licenciada María Pérez» → «la licenciada maria
+ * perez»; «¿cuál es la extensión de Recursos Humanos?» → «recursos humanos»; «42500», «extensión 42500» → «42500»;
+ * «quiero comunicarme a una extensión» → '' (who is asked); anything else → null. Only a candidate: the directory
+ * must know the target before the switchboard takes the request (see {@link SwitchboardDialog.claims}).
  */
 export function switchboardQuery(text: string | undefined): string | null {
   const folded = normalizeUtterance(text).replace(/[¿?¡!.,;:]+/g, ' ').replace(/\s+/g, ' ').trim();
@@ -154,8 +159,12 @@ export function switchboardQuery(text: string | undefined): string | null {
   if (digits) return digits;
   if (WANTS_SWITCHBOARD.test(folded)) return '';
   const target = TARGET_AFTER_VERB.exec(folded) ?? CONTACT_OF.exec(folded);
-  const query = target?.[1]?.replace(/\b(?:por favor|porfa|gracias)\b/g, '').trim();
-  return query ? query : null;
+  const query = target?.[1]
+    ?.replace(/\b(?:por favor|porfa|gracias)\b/g, '')
+    .replace(TAIL, '')
+    .trim();
+  if (!query || NOT_A_TARGET.test(query)) return null;
+  return query;
 }
 
 function isVoice(context: TurnContext): boolean {
@@ -209,8 +218,9 @@ export class SwitchboardDialog extends ComponentDialog<RequestDialogOptions> {
     if (query === null) return false;
     if (query === '') return true;
     if (/^\d+$/.test(query)) return (await this.deps.directory.byExtension(query)) !== null;
-    // «Comuníqueme con …» is the switchboard's even when the name is not found (the caller hears so).
-    return true;
+    // Only a person or area the directory knows: «no me puedo conectar a internet» stays a help-desk request.
+    const [best] = await this.deps.directory.lookup(query, { limit: 1 });
+    return best !== undefined && best.score >= LIKELY;
   }
 
   protected override async onBeginDialog(innerDc: import('botbuilder-dialogs').DialogContext, options?: RequestDialogOptions) {
@@ -430,6 +440,7 @@ export class SwitchboardDialog extends ComponentDialog<RequestDialogOptions> {
     const entry = c.entry as SwitchboardEntry;
     const name = c.spoken ?? entry.name;
     const status = c.lastStatus === 'busy' || c.lastStatus === 'no-answer' ? c.lastStatus : 'failed';
+    if (status === 'failed') return step.prompt(SwitchboardIds.prompt, { prompt: ask(m.failed(name), [m.callMe, m.otherPerson]) });
     const text = c.attempt > 1 ? m.stillBusy(name) : m.busy(name, entry.extension, status);
     return step.prompt(SwitchboardIds.prompt, { prompt: ask(text, [m.wait, m.callMe, m.otherPerson]) });
   }
@@ -437,9 +448,14 @@ export class SwitchboardDialog extends ComponentDialog<RequestDialogOptions> {
   private async busyStep(step: WaterfallStepContext<Call>): Promise<DialogTurnResult> {
     const c = step.options;
     const folded = normalizeUtterance(typeof step.result === 'string' ? step.result : '');
-    if (/\b(esper|aguard|sigo|seguir|en la linea)/.test(folded) || folded === normalizeUtterance(m.wait)) return this.holdAndRetry(step, c);
-    if (/\b(llam|marqu|despues|luego|mas tarde|otro momento|manana|regres)/.test(folded)) return step.replaceDialog(SwitchboardIds.when, c);
+    const failed = c.lastStatus !== 'busy' && c.lastStatus !== 'no-answer';
+    // The call back first: «no puedo esperar, mejor llámenme» says «esperar» too.
+    if (folded === normalizeUtterance(m.callMe) || /\b(llam|marqu|despues|luego|mas tarde|otro momento|manana|regres)/.test(folded) || /\bno\b.*\besper/.test(folded)) {
+      return step.replaceDialog(SwitchboardIds.when, c);
+    }
     if (/\b(otr[ao]|ningun|nadie|cancel)/.test(folded)) return step.replaceDialog(SwitchboardIds.find, { ...c, entry: undefined, query: '', rounds: 0 });
+    // A route that failed is not tried again and again: waiting is offered only for busy or unanswered lines.
+    if (!failed && (/\b(esper|aguard|sigo|seguir|en la linea)/.test(folded) || folded === normalizeUtterance(m.wait))) return this.holdAndRetry(step, c);
     if (c.retries >= 1) return step.replaceDialog(SwitchboardIds.when, c);
     await step.context.sendActivity(say(m.busyRetry));
     return step.replaceDialog(SwitchboardIds.busy, { ...c, retries: c.retries + 1 });
@@ -456,14 +472,17 @@ export class SwitchboardDialog extends ComponentDialog<RequestDialogOptions> {
     const answer = typeof step.result === 'string' ? step.result : '';
     const parsed = this.deps.parseTime(answer, this.deps.clock.now());
     if (!parsed) {
+      // «No, gracias»: no call back.
+      if (parseYesNo(answer) === false || /\b(ningun|nada|olvidelo|dejelo)\b/.test(normalizeUtterance(answer))) {
+        await step.context.sendActivity(say(m.callbackCancelled));
+        return step.endDialog(this.result(c, null));
+      }
       if (c.retries < 1) {
         await step.context.sendActivity(say(m.whenRetry));
         return step.replaceDialog(SwitchboardIds.when, { ...c, retries: c.retries + 1 });
       }
-      // Twice not a time: as soon as possible.
-      const asap = this.deps.parseTime('lo antes posible', this.deps.clock.now());
-      if (!asap) return step.endDialog(this.result(c, null));
-      return step.replaceDialog(SwitchboardIds.phone, { ...c, retries: 0, when: { at: asap.at.toISOString(), spoken: asap.spoken, words: 'lo antes posible' } });
+      await step.context.sendActivity(say(m.callbackCancelled));
+      return step.endDialog(this.result(c, null));
     }
     if (parsed.notice) await step.context.sendActivity(say(parsed.notice));
     return step.replaceDialog(SwitchboardIds.phone, { ...c, retries: 0, when: { at: parsed.at.toISOString(), spoken: parsed.spoken, words: answer.trim().slice(0, 200) } });

@@ -204,7 +204,7 @@ export const messages = {
     /** Second silence in a row: the call goes to an agent. */
     noInputHandoff: 'No logro escucharle; para no hacerle esperar, le comunico con un agente de la Mesa de Ayuda.',
     /** After the greeting on the phone, when the switchboard is on (seed 000, step 03). */
-    greetingTail: 'Si conoce la extensión a la que desea comunicarse, puede marcarla ahora.',
+    greetingTail: 'Si conoce la extensión a la que desea comunicarse, puede marcarla ahora, seguida de la tecla gato.',
     /** Second silence with no agents configured. */
     noInputGoodbye: 'No logro escucharle. Le invitamos a llamar de nuevo; hasta luego.',
   },
@@ -213,7 +213,7 @@ export const messages = {
     askWho: '¿Con quién o con qué área desea comunicarse? Si conoce la extensión, puede decírmela.',
     askWhoVoice: '¿Con quién o con qué área desea comunicarse? Si conoce la extensión, puede marcarla ahora.',
     notFound: (query: string) => `No encontré a «${query}» en el directorio. ¿Me puede repetir el nombre de la persona o del área?`,
-    notFoundAgain: 'Lo siento, no logro encontrarlo en el directorio.',
+    notFoundAgain: 'Lo siento, no encontré a esa persona o área en el directorio.',
     didYouMean: (name: string) => `¿Se refiere a ${name}?`,
     whichOne: (names: readonly string[]) => `Encontré varias opciones. ¿Con cuál desea comunicarse?\n${names.map((n, i) => `${i + 1}. ${n}`).join('\n')}`,
     noneOfThese: 'Ninguna de estas',
@@ -234,6 +234,7 @@ export const messages = {
       ext ? `No puedo transferir su llamada a ${name} desde aquí. Su extensión es ${ext}; puede marcarla directamente desde un teléfono de la red.` : `No puedo transferir su llamada a ${name} desde aquí.`,
     busy: (name: string, ext: string | null, status: 'busy' | 'no-answer' | 'failed') =>
       `${status === 'busy' ? `La línea de ${name}${ext ? `, extensión ${ext},` : ''} está ocupada` : status === 'no-answer' ? `${capitalize(name)}${ext ? `, extensión ${ext},` : ''} no contesta` : `No fue posible comunicarle con ${name}`}. ¿Desea esperar en la línea o prefiere que le llamemos más tarde?`,
+    failed: (name: string) => `No fue posible comunicarle con ${name} en este momento. ¿Prefiere que le llamemos más tarde, o desea comunicarse con otra persona?`,
     stillBusy: (name: string) => `${capitalize(name)} sigue sin poder atenderle. ¿Desea seguir esperando o prefiere que le llamemos más tarde?`,
     busyRetry: 'Disculpe, no le entendí. ¿Desea esperar en la línea o que le llamemos más tarde?',
     wait: 'Esperar',
@@ -246,7 +247,7 @@ export const messages = {
     phoneRetry: 'El teléfono debe tener 10 dígitos, por ejemplo 55 5729 6000. ¿Me lo repite, por favor?',
     confirmCallback: (when: string, phoneEnd: string) => `Le llamaremos ${when} al número que termina en ${phoneEnd}. ¿Es correcto?`,
     callbackBooked: (when: string, name: string) => `Listo. Le llamaremos ${when} para comunicarle con ${name}.`,
-    callbackCancelled: 'De acuerdo, no programé la llamada.',
+    callbackCancelled: 'De acuerdo, no programé ninguna llamada.',
     /** Outbound calls for internal staff (seed 002, steps 14–24). */
     outboundPhoneOnly: 'Las llamadas al exterior las solicita el personal interno por teléfono, desde su extensión y con su NIP.',
     outboundAskExtension: 'Las llamadas al exterior son solo para el personal interno. Por favor, dígame o marque su extensión.',

@@ -102,7 +102,8 @@ export class CallRepository {
     const [row] = await this.db
       .update(calls)
       .set({
-        status: s.status,
+        // Twilio's status callbacks can arrive out of order: a final status is never replaced by an earlier one.
+        status: sql`case when ${calls.status} in ('completed', 'busy', 'no-answer', 'failed', 'canceled') then ${calls.status} else ${s.status} end`,
         ...(s.answeredAt ? { answeredAt: sql`coalesce(${calls.answeredAt}, ${s.answeredAt.toISOString()}::timestamptz)` } : {}),
         ...(s.endedAt ? { endedAt: s.endedAt } : {}),
         ...(s.durationSeconds !== undefined && s.durationSeconds !== null ? { durationSeconds: s.durationSeconds } : {}),

@@ -81,6 +81,16 @@ export class CallbackRepository {
     if (!db) throw new Error('CallbackRepository: db is required');
   }
 
+  /** Open (pending or ringing) call backs of a conversation or to a number, oldest first. */
+  async openFor(q: { conversationId: string; phone: string }): Promise<CallbackRow[]> {
+    return this.db
+      .select()
+      .from(t)
+      .where(and(inArray(t.status, ['pending', 'calling']), sql`(${t.conversationId} = ${q.conversationId} or ${t.phone} = ${q.phone})`))
+      .orderBy(asc(t.createdAt))
+      .limit(20);
+  }
+
   async create(c: NewCallbackRequest, now: Date): Promise<CallbackRow> {
     const [row] = await this.db
       .insert(t)

@@ -303,6 +303,23 @@ export class HandoffRepository {
     });
   }
 
+  /** An assigned handoff goes back to the front of its queue (its agent could not be reached); the agent is set away. */
+  async requeue(handoffId: string, now: Date): Promise<HandoffRow | null> {
+    return this.db.transaction(async (tx) => {
+      const [before] = await tx
+        .select({ agentUserId: handoffs.agentUserId })
+        .from(handoffs)
+        .where(and(eq(handoffs.id, handoffId), eq(handoffs.status, 'assigned')))
+        .for('update');
+      if (!before) return null;
+      const [row] = await tx.update(handoffs).set(backToQueueFront(now)).where(eq(handoffs.id, handoffId)).returning();
+      if (before.agentUserId) {
+        await tx.update(agentPresence).set({ status: 'away', updatedAt: now }).where(eq(agentPresence.userId, before.agentUserId));
+      }
+      return row ?? null;
+    });
+  }
+
   async get(handoffId: string): Promise<HandoffRow | null> {
     const [row] = await this.db.select().from(handoffs).where(eq(handoffs.id, handoffId)).limit(1);
     return row ?? null;

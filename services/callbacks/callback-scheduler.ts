@@ -5,6 +5,7 @@
  * `calling` (attempts + 1) before any call is placed, so a callback is never dialled twice; the calls are placed
  * after the commit, and what happens to them comes back through the voice routes (callback.routes.ts).
  */
+import { TwilioApiError } from '../twilio/rest-client';
 import type { CallbackRow, CallbackService } from './callback.service';
 import { maskPhone } from './callback.service';
 import type { DeskHours } from './callback-time';
@@ -165,6 +166,12 @@ export class CallbackScheduler {
       });
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
+      if (err instanceof TwilioApiError && err.status === 0) {
+        // No answer from Twilio: the call may exist. The attempt stays «calling» until its status callback or its
+        // lease settles it, so the person is never called twice.
+        this.deps.logger.warn({ callback: row.id, attempt: row.attempts, error }, 'callback call: no answer from Twilio, left to its lease');
+        return { error };
+      }
       const updated = await this.deps.callbacks.attemptNotPlaced(row, error);
       this.deps.logger.warn({ callback: row.id, attempt: row.attempts, status: updated?.status, error }, 'callback call not placed');
       return { error };

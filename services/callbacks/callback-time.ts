@@ -121,7 +121,8 @@ const MONTH_NAME = ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'juli
 /** «a la 1 de la tarde», «a las 10 de la mañana», «a las 4:30 de la tarde», «a las 12 del día». */
 export function spokenClock(hour: number, minute: number): string {
   const h12 = hour % 12 === 0 ? 12 : hour % 12;
-  const part = hour < 6 ? 'de la madrugada' : hour < 12 ? 'de la mañana' : hour < 13 ? 'del día' : hour < 20 ? 'de la tarde' : 'de la noche';
+  // Midnight is «las 12 de la noche» in Mexico; 1–5 a. m. «de la madrugada».
+  const part = hour === 0 ? 'de la noche' : hour < 6 ? 'de la madrugada' : hour < 12 ? 'de la mañana' : hour < 13 ? 'del día' : hour < 20 ? 'de la tarde' : 'de la noche';
   const time = minute === 0 ? String(h12) : `${h12}:${String(minute).padStart(2, '0')}`;
   return `${h12 === 1 ? 'a la' : 'a las'} ${time} ${part}`;
 }

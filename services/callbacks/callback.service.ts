@@ -54,6 +54,9 @@ export class CallbackError extends Error {
 }
 
 /** A callback to book. `phone` is the number the desk will dial. */
+/** Open call backs allowed to one number at once. */
+const MAX_OPEN_PER_PHONE = 2;
+
 export interface CallbackRequestInput {
   kind: CallbackKind;
   conversationId: string;
@@ -69,6 +72,8 @@ export interface CallbackRequestInput {
   directoryEntryId?: string | null;
   /** Who asked (outbound: the staff member, e.g. «ext. 42500 María Pérez»), for the log. */
   requestedBy?: string | null;
+  /** When, as the person was told (parsed when they said it): kept as it is, not parsed again from the words. */
+  scheduledAt?: Date | null;
 }
 
 /** What the console shows of a callback. */
@@ -100,7 +105,7 @@ export interface CallbackView {
 /** The repository methods this service uses (CallbackRepository has them). */
 export type CallbackStore = Pick<
   CallbackRepository,
-  'create' | 'get' | 'claimDue' | 'attemptStarted' | 'answered' | 'complete' | 'retry' | 'fail' | 'cancel' | 'unscheduled' | 'setSchedule' | 'list' | 'userSkills'
+  'create' | 'openFor' | 'get' | 'claimDue' | 'attemptStarted' | 'answered' | 'complete' | 'retry' | 'fail' | 'cancel' | 'unscheduled' | 'setSchedule' | 'list' | 'userSkills'
 >;
 
 export interface CallbackServiceDeps {
@@ -159,7 +164,19 @@ export class CallbackService {
     if (input.kind === 'outbound' && !input.requestedBy) throw new CallbackError('callback/invalid', 'Falta quién solicita la llamada al exterior.');
     const now = this.deps.clock.now();
     const words = input.preferredTime?.trim() || null;
-    const time = (words ? this.when(words, now) : null) ?? callbackAsap(now, { timeZone: this.settings.timeZone, schedule: this.deps.hours });
+    // One open call back per conversation and kind, and at most MAX_OPEN_PER_PHONE to one number: repeating the
+    // flow (or many anonymous chats) cannot make the desk ring a number again and again.
+    const open = await this.deps.repo.openFor({ conversationId: input.conversationId, phone });
+    const same = open.find((c) => c.conversationId === input.conversationId && c.kind === input.kind);
+    const toPhone = open.filter((c) => c.phone === phone);
+    const existing = same ?? (toPhone.length >= MAX_OPEN_PER_PHONE ? toPhone[0] : undefined);
+    if (existing) {
+      this.deps.logger.warn({ callback: existing.id, conversationId: input.conversationId, phone: maskPhone(phone) }, 'callback already booked: not booked again');
+      const at = existing.scheduledAt ?? existing.nextAttemptAt ?? now;
+      return { callback: existing, time: { at, spoken: '', when: '', asap: existing.scheduledAt === null, moved: false } };
+    }
+    const told = input.scheduledAt ? { at: input.scheduledAt, spoken: '', when: '', asap: false, moved: false } : null;
+    const time = told ?? (words ? this.when(words, now) : null) ?? callbackAsap(now, { timeZone: this.settings.timeZone, schedule: this.deps.hours });
     const callback = await this.deps.repo.create(
       {
         kind: input.kind,

@@ -65,7 +65,7 @@ export function parseCsvRows(text: string, delimiter: ',' | ';'): Array<{ line: 
   let rowLine = 1;
   let rowHasContent = false;
   const endRow = (): void => {
-    fields.push(field);
+    fields.push(unescapeFormula(field));
     if (rowHasContent || fields.some((f) => f !== '')) rows.push({ line: rowLine, fields });
     fields = [];
     field = '';
@@ -89,7 +89,7 @@ export function parseCsvRows(text: string, delimiter: ',' | ';'): Array<{ line: 
       quoted = true;
       rowHasContent = true;
     } else if (c === delimiter) {
-      fields.push(field);
+      fields.push(unescapeFormula(field));
       field = '';
       rowHasContent = true;
     } else if (c === '\n' || c === '\r') {
@@ -220,8 +220,18 @@ export function recordToInput(record: CsvRecord): { input: DirectoryInput } | { 
   return { input };
 }
 
-function csvField(value: string): string {
+/** Cells a spreadsheet would run as a formula (=, +, -, @, tab, CR first): written with a leading apostrophe. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+function csvField(raw: string): string {
+  // Not a phone number such as «+52 55…»: only text that starts like a formula.
+  const value = FORMULA_START.test(raw) && !/^\+?[\d\s()-]+$/.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(value) || /^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** A cell written by {@link csvField} with the apostrophe that keeps spreadsheets from running it: read back as written. */
+export function unescapeFormula(value: string): string {
+  return /^'[=+\-@\t\r]/.test(value) && !/^'\+?[\d\s()-]+$/.test(value) ? value.slice(1) : value;
 }
 
 const AVAILABILITY_OUT: Record<DirectoryEntry['availability'], string> = { available: 'disponible', away: 'ausente', unavailable: 'no disponible' };

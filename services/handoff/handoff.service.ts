@@ -333,6 +333,22 @@ export class HandoffService implements HandoffPort {
     return { ...base, state: 'queued', position, estimatedWaitSeconds: await this.estimate(open.resolverGroup, position) };
   }
 
+  /**
+   * The agent's phone did not answer (or failed) before the caller was bridged: the call goes back to the front of
+   * its queue for someone else, and the agent is set «Ausente», as with an offer they let ring.
+   */
+  async agentUnreachable(conversationId: string): Promise<boolean> {
+    const open = await this.deps.repo.openFor(conversationId);
+    if (!open || open.status !== 'assigned') return false;
+    const now = this.deps.clock.now();
+    const row = await this.deps.repo.requeue(open.id, now);
+    if (!row) return false;
+    await this.changed(row, 'requeued');
+    this.deps.logger.warn({ conversationId, agent: open.agentUserId }, 'handoff: the agent could not be reached; back to the queue');
+    await this.dispatch(row.resolverGroup, now);
+    return true;
+  }
+
   /** Where an agent's accepted calls ring (E.164 number or `sip:` URI), or null. */
   async agentVoiceRoute(userId: string): Promise<string | null> {
     return (await this.deps.repo.user(userId))?.voiceRoute ?? null;

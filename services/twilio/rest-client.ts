@@ -170,7 +170,8 @@ export class HttpTwilioRestClient implements TwilioRestClient {
       }
       const body = await readJson(response);
       if (response.ok) return body;
-      const retriable = response.status === 429 || response.status >= 500;
+      // 429 means refused, safe to repeat; after a 5xx a new call or message may exist, so only updates are repeated.
+      const retriable = response.status === 429 || (response.status >= 500 && method !== 'createCall' && method !== 'sendMessage');
       const code = typeof body.code === 'number' ? body.code : null;
       this.options.logger?.warn(
         { method, resource: resourceName(resource), status: response.status, code, attempt: attempt + 1, willRetry: retriable && attempt < RETRIES },

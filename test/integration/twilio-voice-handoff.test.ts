@@ -67,7 +67,7 @@ describe('Twilio voice channel: queued for an agent', () => {
     await caller.waitInQueue();
     const state = await t.running.app.handoff.queueState(conversationId);
     expect(caller.lastSaid()).toEqual([VOICE_TEXTS.queuePosition(1, state.state === 'queued' ? state.estimatedWaitSeconds : 0)]);
-    expect(caller.lastSaid()[0]).toMatch(/^Su lugar en la fila es el 1; el tiempo estimado es de /);
+    expect(caller.lastSaid()[0]).toMatch(/^Usted es la siguiente persona en la fila; el tiempo estimado es de /);
 
     // The agent becomes available: the call is offered, then accepted in the console.
     await t.running.app.handoff.setPresence(agent, 'available');
@@ -115,6 +115,30 @@ describe('Twilio voice channel: queued for an agent', () => {
     await agentPhone.statusCallback('completed', { CallDuration: '95' });
     expect(await t.running.app.calls.get(agentCall?.sid ?? '')).toMatchObject({ status: 'completed', durationSeconds: 95 });
   }, 90_000);
+
+  test('the agent\'s phone does not answer: the call goes back to the front of the queue and the agent is set away', async () => {
+    const agent = agents[0] as (typeof agents)[number];
+    await t.running.app.handoff.setPresence(agent, 'away');
+    const caller = t.caller('+525544446666');
+    const conversationId = await askForAgent(caller);
+    await t.running.app.handoff.setPresence(agent, 'available');
+    const offered = await t.running.app.handoff.queueState(conversationId);
+    expect(offered).toMatchObject({ state: 'offered', agentUserId: agent.userId });
+    t.api.reset();
+    await t.running.app.handoff.accept(agent, offered.state === 'offered' ? offered.handoffId : '');
+    const agentCall = [...t.api.calls.values()].find((x) => x.to === '+525588887777');
+    const agentPhone = new SimulatedCaller({
+      baseUrl: t.running.baseUrl, publicBaseUrl: PUBLIC_BASE_URL, authToken: AUTH_TOKEN, accountSid: ACCOUNT_SID,
+      callSid: agentCall?.sid ?? 'CAmissing', from: OUR_NUMBER, to: '+525588887777', direction: 'outbound-api',
+    });
+    await agentPhone.statusCallback('no-answer');
+    expect(await t.running.app.handoff.queueState(conversationId)).toMatchObject({ state: 'queued', position: 1, agentUserId: null });
+    const snapshot = await t.running.app.handoff.snapshot(agent);
+    expect(snapshot.me.status).toBe('away');
+    // The caller, still waiting, is not stranded: hanging up ends the handoff.
+    await caller.hangUp(60);
+    expect(await t.running.app.handoff.queueState(conversationId)).toEqual({ state: 'none' });
+  }, 60_000);
 
   test('(f) maximum wait → <Leave>; the bot offers what is left (message or callback) and the handoff ends', async () => {
     // Nobody free: the call waits in the queue.

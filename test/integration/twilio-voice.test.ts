@@ -108,7 +108,8 @@ describe('Twilio voice channel', () => {
       q = question(caller);
     }
     expect(q).toMatch(/diga .* o marque 1\. /);
-    expect(caller.gatherAttrs?.numDigits).toBe('1');
+    // No numDigits: a key picks an option, and a whole extension can be keyed in too («#» ends the input).
+    expect(caller.gatherAttrs?.numDigits).toBeUndefined();
     expect(caller.gatherAttrs?.hints).toBeDefined();
     const call = await t.running.app.calls.get(caller.callSid);
     const menu = (call?.meta as { menu?: Record<string, string> }).menu ?? {};

@@ -7,6 +7,7 @@ import { param, queryParam, sendTwiml, type TwilioWebhook } from './twilio-webho
 import { MissingParameterError, type VoiceCalls } from './voice-calls';
 import type { VoiceQueue } from './voice-queue';
 import type { VoiceStatus } from './voice-status';
+import { VOICE_TEXTS } from './voice-texts';
 
 export interface VoiceRoutesDeps {
   webhook: TwilioWebhook;
@@ -71,10 +72,22 @@ export class VoiceRoutes {
         if (err instanceof MissingParameterError) throw new ApiError(400, 'BadArgument', `Falta el parámetro ${err.parameter}.`);
         this.deps.logger.error({ err, path: `${PREFIX}${path}`, callSid: param(params, 'CallSid') }, 'voice: webhook failed');
         if (path === '/fallback' || path === '/status') throw err;
-        xml = this.deps.calls.renderer.twiml().redirect(this.deps.calls.url(`${PREFIX}/fallback`)).toString();
+        xml = this.failureTwiml(path);
       }
       sendTwiml(res, xml);
     });
+  }
+
+  /**
+   * What a failed route answers. The wait document (`<Enqueue waitUrl>`) and the bridge announcement (`<Queue url>`)
+   * allow only Say/Play/Pause/Redirect (and Leave): the caller keeps waiting with the hold phrase, or is bridged
+   * silently. Everywhere else the fallback route apologises and queues the caller.
+   */
+  private failureTwiml(path: string): string {
+    const twiml = this.deps.calls.renderer.twiml();
+    if (path === '/queue-wait') return twiml.say(VOICE_TEXTS.hold).pause(this.deps.calls.deps.settings.holdSeconds).toString();
+    if (path === '/bridge' || path === '/agent-done') return twiml.toString();
+    return twiml.redirect(this.deps.calls.url(`${PREFIX}/fallback`)).toString();
   }
 
   /** A status callback: no TwiML, 204. */

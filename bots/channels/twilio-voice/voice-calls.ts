@@ -63,7 +63,7 @@ export interface VoiceCallsDeps {
   bot: Pick<ActivityHandler, 'run'>;
   conversations: Pick<ConversationService, 'ensure' | 'since'>;
   calls: CallRepository;
-  handoff: Pick<HandoffService, 'queueState' | 'cancel' | 'request' | 'agentVoiceRoute' | 'requestCallback'>;
+  handoff: Pick<HandoffService, 'queueState' | 'cancel' | 'request' | 'agentVoiceRoute' | 'requestCallback' | 'agentUnreachable'>;
   tracker: TurnTracker;
   clock: { now(): Date };
   logger: VoiceLogger;

@@ -272,7 +272,8 @@ export class VoiceQueue {
   async callerLeft(call: CallRow, reason: string): Promise<void> {
     const conversationId = conversationOf(call);
     const state = await this.deps.handoff.queueState(conversationId);
-    if (state.state !== 'queued' && state.state !== 'offered') return;
+    // Hung up at any point (queued, offered, or while the agent's phone rang): the handoff is over.
+    if (state.state === 'none') return;
     await this.deps.handoff.cancel(conversationId, reason);
     await this.deps.calls.outcomeIfUnset(call.callSid, 'abandoned');
     this.deps.logger.info({ conversationId, reason }, 'voice: the caller left while queued');

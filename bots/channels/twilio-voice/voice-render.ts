@@ -131,6 +131,8 @@ export class VoiceRenderer {
     if (last?.kind === 'record') {
       this.plain(twiml, speech);
       twiml.record({ action: this.settings.url('/api/twilio/voice/record'), maxLength: last.request.maxSeconds, playBeep: true, finishOnKey: '#', timeout: 5 });
+      // Twilio does not request `action` when nothing was recorded: the call goes on here (no recording).
+      twiml.redirect(this.settings.url('/api/twilio/voice/record'));
       return { twiml: twiml.toString(), next: 'record', meta: { record: last.request, transfer: null, prompt: null, menu: null } };
     }
     if (last?.kind === 'end' || options.hangup) {
@@ -182,7 +184,7 @@ export class VoiceRenderer {
   }
 
   /** A `<Gather>` posting to `/gather`, with `inside` said (or paused) within it. */
-  gather(twiml: VoiceTwiml, inside: ReadonlyArray<Extract<Item, { kind: 'say' | 'pause' }>>, menu: Record<string, string> | null, hints: string): VoiceTwiml {
+  gather(twiml: VoiceTwiml, inside: ReadonlyArray<Extract<Item, { kind: 'say' | 'pause' }>>, _menu: Record<string, string> | null, hints: string): VoiceTwiml {
     return twiml.gather(
       {
         action: this.settings.url('/api/twilio/voice/gather'),
@@ -192,7 +194,7 @@ export class VoiceRenderer {
         timeout: this.settings.gatherTimeoutSeconds,
         actionOnEmptyResult: true,
         ...(hints ? { hints } : {}),
-        ...(menu && Object.keys(menu).length > 0 ? { numDigits: 1 } : {}),
+        // No numDigits: a menu key and a whole extension or phone («52030#») are both keyed in; «#» ends the input.
       },
       (g) => {
         for (const item of inside) {

@@ -47,8 +47,12 @@ export class VoiceStatus {
     });
     if (!row || !ended) return;
     if (row.purpose === 'agent') {
-      if (status !== 'completed') {
-        this.deps.logger.warn({ callSid, status, conversationId: voiceMeta(row).forConversation }, "voice: the agent's phone did not answer");
+      const forConversation = voiceMeta(row).forConversation;
+      if (status !== 'completed' && typeof forConversation === 'string') {
+        this.deps.logger.warn({ callSid, status, conversationId: forConversation }, "voice: the agent's phone did not answer");
+        // Not bridged: the caller goes back to the front of the queue for another agent.
+        const person = await this.queue.personCall(forConversation);
+        if (person && !voiceMeta(person).bridgedAt) await this.deps.handoff.agentUnreachable(forConversation);
       }
       return;
     }

@@ -26,7 +26,7 @@ export const VOICE_TEXTS = {
   /** The protocol hold phrase on the phone, every VOICE_HOLD_SECONDS while the caller waits. */
   hold: 'Permítame, lo sigo atendiendo, no me cuelgue por favor.',
   queuePosition: (position: number, waitSeconds: number) =>
-    `Su lugar en la fila es el ${position}; el tiempo estimado es de ${spokenWait(waitSeconds)}.`,
+    `${position <= 1 ? 'Usted es la siguiente persona en la fila' : `Su lugar en la fila es el ${position}`}; el tiempo estimado es de ${spokenWait(waitSeconds)}.`,
   /** The conversation was offered to an agent who has not taken it yet. */
   agentComing: 'Un agente está por atenderle.',
   /** The agent transferred the call to another agent. */

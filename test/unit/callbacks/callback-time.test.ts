@@ -120,7 +120,7 @@ describe('spoken times', () => {
     [13, 0, 'a la 1 de la tarde'],
     [12, 0, 'a las 12 del día'],
     [9, 5, 'a las 9:05 de la mañana'],
-    [0, 30, 'a las 12:30 de la madrugada'],
+    [0, 30, 'a las 12:30 de la noche'],
     [21, 15, 'a las 9:15 de la noche'],
   ])('%i:%i → «%s»', (h, m, text) => {
     expect(spokenClock(h, m)).toBe(text);

@@ -117,8 +117,44 @@ describe('switchboardQuery', () => {
     expect(switchboardQuery(text)).toBe(query);
   });
 
-  it.each(['no puedo entrar a mi correo', 'la impresora no imprime', 'hola', '123', 'necesito una cuenta de correo'])('%s is not for the switchboard', (text) => {
+  it.each([
+    'no puedo entrar a mi correo',
+    'la impresora no imprime',
+    'hola',
+    '12',
+    'necesito una cuenta de correo',
+    'no me puedo conectar a internet',
+    'necesito el correo de mi jefe',
+    '¿cuál es el estado del número de reporte CAU-2026-000123?',
+    'quiero hablar con un agente',
+  ])('%s is not for the switchboard', (text) => {
     expect(switchboardQuery(text)).toBeNull();
+  });
+});
+
+describe('SwitchboardDialog.claims', () => {
+  const dialog = () =>
+    new SwitchboardDialog({
+      directory: new FakeDirectory([MARIA, RH, JORGE, NOROUTE]),
+      callbacks: new FakeHandoffPort(),
+      parseTime: () => null,
+      clock: { now: () => NOW },
+      settings: { holdSeconds: 25, transferTimeoutSeconds: 20, waitAttempts: 2 },
+    });
+
+  it('takes people, areas and extensions the directory knows, and the explicit «a una extensión»', async () => {
+    const d = dialog();
+    expect(await d.claims('comuníqueme con la licenciada María Pérez')).toBe(true);
+    expect(await d.claims('necesito hablar con recursos humanos sobre mi quincena')).toBe(true);
+    expect(await d.claims('42500')).toBe(true);
+    expect(await d.claims('quiero comunicarme a una extensión')).toBe(true);
+  });
+
+  it('leaves everything else to the attention script', async () => {
+    const d = dialog();
+    expect(await d.claims('comuníqueme con Pancracio Zúñiga')).toBe(false);
+    expect(await d.claims('99999')).toBe(false);
+    expect(await d.claims('no me funciona la impresora')).toBe(false);
   });
 });
 

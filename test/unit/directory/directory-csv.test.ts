@@ -61,6 +61,19 @@ describe('directory CSV', () => {
     expect(back.inputs.map((i) => i.input.name)).toEqual([...entries.map((e) => e.name), odd.name]);
     expect(back.inputs.find((i) => i.input.name === 'Alejandro Ortiz Rosales')?.input.route).toEqual({ kind: 'pstn', number: '+525553001234', sendDigits: 'ww44300' });
   });
+
+  it('keeps spreadsheets from running a cell as a formula, and reads it back as it was written', () => {
+    const entries = fixtureEntries();
+    const evil: DirectoryEntry = { ...(entries[0] as DirectoryEntry), name: '=HYPERLINK("http://x.example","clic")', availabilityNote: '@SUM(1)', position: '-2+3' };
+    const csv = writeDirectoryCsv([evil]);
+    expect(csv).toContain(`"'=HYPERLINK(""http://x.example"",""clic"")"`);
+    expect(csv).toContain("'@SUM(1)");
+    expect(csv).not.toMatch(/,=|,@|,-2/);
+    // A phone number keeps its «+».
+    expect(writeDirectoryCsv([{ ...(entries[0] as DirectoryEntry), phone: '+52 55 5482 4100' }])).toContain(',+52 55 5482 4100,');
+    const back = readImport(csv);
+    expect(back.inputs[0]?.input.name).toBe(evil.name);
+  });
 });
 
 describe('lookupOutcome', () => {

@@ -76,13 +76,22 @@ describe('HttpTwilioRestClient against the fake Twilio API', () => {
     ]);
   });
 
-  it('retries a 503 twice with backoff, then succeeds', async () => {
+  it('retries an update after a 503 twice with backoff, then succeeds', async () => {
     api.failNext(2, 503);
-    const call = await client.createCall({ to: '+525512345678', from: '+525500000000', url: 'https://x/a' });
+    const call = await client.updateCall('CA11112222333344445555666677778888', { url: 'https://x/b' });
     expect(call.sid).toMatch(/^CA/);
-    expect(api.requests.map((r) => r.status)).toEqual([503, 503, 201]);
+    expect(api.requests.map((r) => r.status)).toEqual([503, 503, 200]);
     expect(sleeps).toEqual([250, 500]);
     expect(logged).toHaveLength(2);
+  });
+
+  it('does not repeat a new call or message after a 5xx (one may exist already)', async () => {
+    api.failNext(1, 503);
+    await expect(client.createCall({ to: '+525512345678', from: '+525500000000', url: 'https://x/a' })).rejects.toMatchObject({ status: 503 });
+    api.failNext(1, 502);
+    await expect(client.sendMessage({ to: '+525512345678', from: '+525500000000', body: 'Hola' })).rejects.toMatchObject({ status: 502 });
+    expect(api.requests).toHaveLength(2);
+    expect(sleeps).toEqual([]);
   });
 
   it('honours Retry-After on 429', async () => {
@@ -93,7 +102,7 @@ describe('HttpTwilioRestClient against the fake Twilio API', () => {
 
   it('gives up after three 5xx answers with TwilioApiError', async () => {
     api.failNext(3, 500);
-    const error = await client.createCall({ to: '+525512345678', from: '+525500000000', url: 'https://x/a' }).catch((e: unknown) => e);
+    const error = await client.updateCall('CA11112222333344445555666677778888', { status: 'completed' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TwilioApiError);
     expect(error).toMatchObject({ status: 500, code: 20500 });
     expect(api.requests).toHaveLength(3);
@@ -113,7 +122,7 @@ describe('HttpTwilioRestClient against the fake Twilio API', () => {
   });
 
   it('never logs the token, the Authorization header or phone numbers', async () => {
-    api.failNext(1, 503);
+    api.failNext(1, 429);
     api.failNext(1, 400);
     await client.sendMessage({ to: '+525512345678', from: '+525500000000', body: 'secreto' }).catch(() => undefined);
     const text = JSON.stringify(logged);
