@@ -115,6 +115,10 @@ const CANCEL = /^\s*(?:cancelar|cancela|cancelo|salir(?: de la fila)?|ya no(?: q
 const PRIVILEGED = new Set(['coordinator', 'admin']);
 /** Channel id of our own web chat (Direct Line). */
 const WEBCHAT = 'webchat';
+/** Channels where each message reaches the person's phone as a text (SMS, WhatsApp, Messenger, X, e-mail). */
+const MESSAGING_CHANNELS: ReadonlySet<string> = new Set(['sms', 'whatsapp', 'facebook', 'x', 'email']);
+/** The hold interval on those channels: a reminder every five minutes, not every 25 seconds. */
+const MESSAGING_HOLD_SECONDS = 300;
 /** Phone calls: an agent takes them on their own phone (`users.voice_route`). */
 const VOICE = 'voice';
 const CONSOLE_ROLES = new Set(['agent', 'coordinator', 'admin']);
@@ -731,7 +735,9 @@ export class HandoffService implements HandoffPort {
     for (const row of open) {
       if (!row.acceptedAt) {
         const position = positions.get(row.id) ?? null;
-        const holdDue = (row.lastHoldAt ?? row.queuedAt).getTime() <= now.getTime() - this.settings.holdSeconds * 1000;
+        // Each hold message on a text-message channel is a message on the person's phone: one every few minutes.
+        const holdSeconds = MESSAGING_CHANNELS.has(row.channel) ? Math.max(this.settings.holdSeconds, MESSAGING_HOLD_SECONDS) : this.settings.holdSeconds;
+        const holdDue = (row.lastHoldAt ?? row.queuedAt).getTime() <= now.getTime() - holdSeconds * 1000;
         const moved = position !== null && row.lastPositionTold !== null && position < row.lastPositionTold;
         if (!holdDue && !moved) continue;
         if (!(await this.deps.repo.claimHold(row.id, row.lastHoldAt, now, position, true))) continue;

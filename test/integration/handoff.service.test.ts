@@ -185,6 +185,29 @@ describe.each(testBackends())('handoff service on %s', (backend) => {
     expect(person.to(c2)).toHaveLength(2);
   });
 
+  it('on SMS a queued person gets a reminder every five minutes, not every hold interval (each one is a text)', async () => {
+    const clock = new ManualClock();
+    const person = new RecordingPerson();
+    const s = service(clock, person, { holdSeconds: 25 });
+    s.attachPerson(person, ['sms']);
+    const ana = await agent();
+    await s.setPresence(ana, 'available');
+    await s.setPresence(ana, 'away');
+    await s.heartbeat(ana);
+    const c = await conversation();
+    expect(await s.request({ ...request(c), channel: 'sms' })).toMatchObject({ kind: 'queued', position: 1 });
+    for (let i = 0; i < 10; i++) {
+      clock.advance(26);
+      await s.heartbeat(ana);
+      await s.tick();
+    }
+    expect(person.to(c)).toEqual([]);
+    clock.advance(50);
+    await s.heartbeat(ana);
+    await s.tick();
+    expect(person.to(c)).toHaveLength(1);
+  });
+
   it('requeues at the front the conversations of an agent without heartbeat, and expires unanswered offers', async () => {
     const clock = new ManualClock();
     const person = new RecordingPerson();
