@@ -5,6 +5,15 @@ export function openApiDocument(): Record<string, unknown> {
     Object.fromEntries(codes.map((c) => [String(c), { description: String(c), content: { 'application/json': { schema: error } } }]));
   const bearer = [{ directLineToken: [] }];
   const session = [{ consoleSession: [] }];
+  const consoleOp = (summary: string, who: string, ok: string, ...codes: number[]) => ({
+    summary: `${summary} (${who})`,
+    security: session,
+    responses: { '200': { description: ok }, ...errors(401, 403, ...codes) },
+  });
+  const twilio = (summary: string, ok = 'TwiML (text/xml)') => ({
+    summary: `${summary}; firmado con X-Twilio-Signature sobre PUBLIC_BASE_URL`,
+    responses: { [ok === '204' ? '204' : '200']: { description: ok === '204' ? 'recibido' : ok }, ...errors(400, 403, 404) },
+  });
   const editor = (summary: string, ok: string, ...codes: number[]) => ({
     summary: `${summary} (coordinador o administrador; cambios con X-CSRF-Token)`,
     security: session,
@@ -130,6 +139,39 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [ticketNumber],
         },
       },
+      '/api/directory': {
+        get: consoleOp('Directorio del conmutador (?q=, ?kind=person|area, ?includeInactive=true)', 'agente, coordinador o administrador', '{ entries }', 400),
+        post: consoleOp('Agrega una persona o área', 'coordinador o administrador; con X-CSRF-Token', '{ entry }', 400, 409),
+      },
+      '/api/directory/{id}': {
+        get: consoleOp('Una entrada del directorio', 'agente, coordinador o administrador', '{ entry }', 404),
+        put: consoleOp('Edita una entrada (nip: null quita el NIP)', 'coordinador o administrador; con X-CSRF-Token', '{ entry }', 400, 404, 409),
+        delete: consoleOp('Da de baja una entrada (queda inactiva)', 'coordinador o administrador; con X-CSRF-Token', '{ entry }', 404),
+      },
+      '/api/directory/lookup': { get: consoleOp('Busca como lo haría el conmutador (?q=, ?limit=)', 'agente, coordinador o administrador', '{ outcome, matches }', 400) },
+      '/api/directory/import': { post: consoleOp('Importa CSV (?replace=true, ?dryRun=true); todo o nada', 'coordinador o administrador; con X-CSRF-Token', '{ created, updated, unchanged, deactivated, errors }', 400) },
+      '/api/directory/export': { get: consoleOp('Descarga el directorio en CSV (sin NIP)', 'coordinador o administrador', 'text/csv') },
+      '/api/callbacks': { get: consoleOp('Llamadas por devolver (?status=pending,calling&limit=)', 'agente (sus grupos), coordinador o administrador', '{ callbacks }', 400) },
+      '/api/callbacks/{id}/cancel': { post: consoleOp('Cancela una llamada por devolver', 'coordinador, administrador o agente de su grupo; con X-CSRF-Token', '{ callback }', 403, 404, 409) },
+      '/api/handoff/me/phone': {
+        get: consoleOp('Dónde suenan las llamadas que acepta el agente', 'agente, coordinador o administrador', '{ route }'),
+        put: consoleOp('Cambia su teléfono o dirección SIP ({ route } o null)', 'agente, coordinador o administrador; con X-CSRF-Token', '{ route }', 400),
+      },
+      '/api/handoff/agents/{userId}/phone': {
+        get: consoleOp('El teléfono de otro agente', 'coordinador o administrador', '{ route }', 404),
+        put: consoleOp('Cambia el teléfono de otro agente', 'coordinador o administrador; con X-CSRF-Token', '{ route }', 400, 404),
+      },
+      '/api/twilio/voice': { post: twilio('Llamada entrante (TwiML: saludo y Gather)') },
+      '/api/twilio/voice/gather': { post: twilio('Respuesta del que llama (SpeechResult o Digits)') },
+      '/api/twilio/voice/dial': { post: twilio('Resultado de una transferencia (<Dial action>)') },
+      '/api/twilio/voice/record': { post: twilio('Mensaje de voz grabado (<Record action>)') },
+      '/api/twilio/voice/queue-wait': { post: twilio('Espera en la fila (waitUrl): lugar y frase de espera') },
+      '/api/twilio/voice/queue-exit': { post: twilio('Salida de la fila (<Enqueue action>)') },
+      '/api/twilio/voice/status': { post: twilio('Estado de la llamada (statusCallback)', '204') },
+      '/api/twilio/voice/fallback': { post: twilio('URL de respaldo del número') },
+      '/api/twilio/voice/callback': { post: twilio('Devolución de llamada contestada') },
+      '/api/twilio/voice/callback-status': { post: twilio('Estado de una devolución de llamada', '204') },
+      '/api/twilio/sms': { post: twilio('SMS o WhatsApp entrante (TwiML <Message>)') },
       '/api/messages': { post: { summary: 'Bot Framework (Azure Bot Service, Emulator)', responses: { '200': { description: 'ok' }, ...errors(401) } } },
     },
   };
