@@ -1,5 +1,5 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
-import { ComponentDialog, type DialogTurnResult, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, type DialogContext, type DialogTurnResult, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { AwaitEventDialog, type AwaitEventOptions } from './await-event.dialog';
 import type { AttentionOutcome, Desk } from '../../services/attention/desk';
 import type { CallbackRequest } from '../../services/handoff/handoff-types';
@@ -223,7 +223,7 @@ export class SwitchboardDialog extends ComponentDialog<RequestDialogOptions> {
     return best !== undefined && best.score >= LIKELY;
   }
 
-  protected override async onBeginDialog(innerDc: import('botbuilder-dialogs').DialogContext, options?: RequestDialogOptions) {
+  protected override async onBeginDialog(innerDc: DialogContext, options?: RequestDialogOptions): Promise<DialogTurnResult> {
     const request = options?.request ?? '';
     const call: Call = { request, query: switchboardQuery(request) ?? request, rounds: 0, attempt: 0, retries: 0 };
     if (options?.profile !== undefined) call.profile = options.profile;
@@ -264,7 +264,7 @@ export class SwitchboardDialog extends ComponentDialog<RequestDialogOptions> {
     const close = matches.filter((match) => match.score >= LIKELY && best.score - match.score < CLOSE).slice(0, 4);
     if (close.length > 1) return step.replaceDialog(SwitchboardIds.pick, { ...c, choices: close.map((match) => match.entry) });
     const chosen = this.chosen(step.context, c, best.entry);
-    if (best.score >= SURE || isVoice(step.context)) return this.act(step, chosen, best.score < SURE);
+    if (best.score >= SURE || isVoice(step.context)) return this.act(step, chosen);
     return step.replaceDialog(SwitchboardIds.pick, { ...chosen, choices: [best.entry] });
   }
 
@@ -323,7 +323,7 @@ export class SwitchboardDialog extends ComponentDialog<RequestDialogOptions> {
       await step.context.sendActivity(say(m.whichRetry));
       return step.replaceDialog(SwitchboardIds.pick, { ...c, retries: c.retries + 1 });
     }
-    return this.act(step, this.chosen(step.context, c, entry), false);
+    return this.act(step, this.chosen(step.context, c, entry));
   }
 
   private label(context: TurnContext, entry: SwitchboardEntry): string {
@@ -334,7 +334,7 @@ export class SwitchboardDialog extends ComponentDialog<RequestDialogOptions> {
   // ---- what to do with the entry ----------------------------------------------------------------------------------
 
   /** Chat: the contact data. Voice: confirm and transfer (or say why it cannot). */
-  private async act(step: WaterfallStepContext<Call>, c: Call, confirmFirst: boolean): Promise<DialogTurnResult> {
+  private async act(step: WaterfallStepContext<Call>, c: Call): Promise<DialogTurnResult> {
     const entry = c.entry as SwitchboardEntry;
     const name = c.spoken ?? entry.name;
     if (!isVoice(step.context)) {
@@ -359,7 +359,7 @@ export class SwitchboardDialog extends ComponentDialog<RequestDialogOptions> {
       await this.record(step.context, c, 'directory');
       return step.endDialog(this.result(c, m.summaryContact(name)));
     }
-    void confirmFirst; // On the phone the caller always hears who they will be put through to (seed 000, step 03).
+    // On the phone the caller always hears who they will be put through to before the transfer (seed 000, step 03).
     return step.replaceDialog(SwitchboardIds.confirm, c);
   }
 
