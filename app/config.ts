@@ -437,7 +437,11 @@ export function channelStatus(config: Config): ChannelStatus[] {
       ? { channel: 'twilio', enabled: true, reason: 'voz en /api/twilio/voice, SMS y WhatsApp en /api/twilio/sms (firmas verificadas con PUBLIC_BASE_URL)' }
       : { channel: 'twilio', enabled: false, reason: 'apagado: faltan TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN' },
     later('email', config.smtp !== null && config.imap !== null, 'SMTP_URL, IMAP_URL'),
-    later('facebook', config.facebook !== null, 'FACEBOOK_APP_SECRET, FACEBOOK_VERIFY_TOKEN, FACEBOOK_PAGE_ACCESS_TOKEN'),
-    later('x', config.x !== null, 'X_CONSUMER_SECRET, X_ACCESS_TOKEN'),
+    config.facebook
+      ? { channel: 'facebook', enabled: true, reason: 'Messenger en /api/facebook/webhook (X-Hub-Signature-256 con FACEBOOK_APP_SECRET)' }
+      : { channel: 'facebook', enabled: false, reason: 'apagado: faltan FACEBOOK_APP_SECRET, FACEBOOK_VERIFY_TOKEN, FACEBOOK_PAGE_ACCESS_TOKEN' },
+    config.x
+      ? { channel: 'x', enabled: true, reason: 'mensajes directos en /api/x/webhook (CRC y x-twitter-webhooks-signature con X_CONSUMER_SECRET)' }
+      : { channel: 'x', enabled: false, reason: 'apagado: faltan X_CONSUMER_SECRET, X_ACCESS_TOKEN' },
   ];
 }

@@ -25,6 +25,10 @@ import { DirectLinePersonChannel } from '../bots/channels/directline/directline-
 import { assertTwilioPublicUrl, createTwilioChannels, type TwilioChannels } from '../bots/channels/twilio-voice/twilio-channels';
 import { HttpTwilioRestClient, type TwilioRestClient } from '../services/twilio/rest-client';
 import { SMS_CHANNEL, VOICE_CHANNEL, WHATSAPP_CHANNEL } from '../services/voice/voice-types';
+import { createXChannel, type XChannel } from '../bots/channels/x/x-channel';
+import { X_CHANNEL } from '../bots/channels/x/x-conversations';
+import { createFacebookChannel, type FacebookChannel } from '../bots/channels/facebook/facebook-channel';
+import { FACEBOOK_CHANNEL } from '../services/facebook/graph-client';
 import { BusinessHours } from '../services/handoff/business-hours';
 import { HandoffService } from '../services/handoff/handoff.service';
 import { ConsolePage } from '../console/console-page';
@@ -77,6 +81,10 @@ export interface Application {
   calls: CallRepository;
   /** The Twilio channels (phone, SMS, WhatsApp) and their REST client; null when Twilio is not configured. */
   twilio: (TwilioChannels & { rest: TwilioRestClient }) | null;
+  /** The X (Twitter) direct-message channel; null when X_CONSUMER_SECRET / X_ACCESS_TOKEN are not set. */
+  x: XChannel | null;
+  /** Facebook Messenger; null without FACEBOOK_APP_SECRET / FACEBOOK_VERIFY_TOKEN / FACEBOOK_PAGE_ACCESS_TOKEN. */
+  facebook: FacebookChannel | null;
   /** The switchboard directory (people, areas, extensions). */
   directory: DirectoryService;
   /** Call backs: booked by the bot and the agents, placed by the scheduler. */
@@ -311,6 +319,38 @@ export async function createApplication(config: Config, logger: Logger, override
     handoff.attachPerson(channels.smsPerson, [SMS_CHANNEL, WHATSAPP_CHANNEL]);
     twilio = { ...channels, rest };
   }
+  // X direct messages (Account Activity API webhook in, v2 DM endpoint out): the same bot, plain text.
+  const x: XChannel | null = config.x
+    ? createXChannel({
+        bot,
+        onTurnError,
+        middleware: [turnMetrics],
+        conversations,
+        threads: calls,
+        tracker,
+        clock,
+        logger,
+        botAccount,
+        settings: { consumerSecret: config.x.consumerSecret, accessToken: config.x.accessToken, apiBaseUrl: config.x.apiBaseUrl },
+      })
+    : null;
+  if (x) handoff.attachPerson(x.person, [X_CHANNEL]);
+  // Facebook Messenger (signed webhook in, Send API out): the same bot, quick replies for the options.
+  const facebook: FacebookChannel | null = config.facebook
+    ? createFacebookChannel({
+        bot,
+        onTurnError,
+        middleware: [turnMetrics],
+        conversations,
+        threads: calls,
+        tracker,
+        clock,
+        logger: logger.child({ component: 'facebook' }),
+        botAccount,
+        settings: config.facebook,
+      })
+    : null;
+  if (facebook) handoff.attachPerson(facebook.person, [FACEBOOK_CHANNEL]);
   let callbackScheduler: CallbackScheduler | undefined;
   if (twilio && config.publicBaseUrl && config.twilio?.phoneNumber) {
     callbackScheduler = new CallbackScheduler({
@@ -386,6 +426,8 @@ export async function createApplication(config: Config, logger: Logger, override
       new CallbackApiRoutes({ sessions, callbacks }),
       ...(twilio?.routes ?? []),
       ...(twilioCallbacks ? [twilioCallbacks] : []),
+      ...(x?.routes ?? []),
+      ...(facebook?.routes ?? []),
       new ConsolePage({ logger: logger.child({ component: 'console' }) }),
     ],
     page: {
@@ -409,6 +451,7 @@ export async function createApplication(config: Config, logger: Logger, override
       agentSockets.close();
       await catalogRouter.stop();
       const drained = await tracker.drain(15_000);
+      await facebook?.conversations.idle(10_000);
       if (!drained) logger.warn({ running: tracker.active }, 'shutdown: turns still running after 15 s');
       // Requests still open after the turns finished are keep-alive leftovers.
       server.server.closeAllConnections();
@@ -438,6 +481,8 @@ export async function createApplication(config: Config, logger: Logger, override
     agentSockets,
     calls,
     twilio,
+    x,
+    facebook,
     directory,
     callbacks,
     callbackScheduler,
