@@ -7,6 +7,7 @@ import type { TurnTracker } from '../../turn-tracker';
 import { HANDOFF_SIGNAL_TURN } from '../../ventanilla.bot';
 import type { FacebookAdapter } from './facebook.adapter';
 import { type MessengerMessage, messengerMessages } from './facebook-text';
+import { currentThread } from '../messaging-threads';
 
 /** One `entry[].messaging[]` (or `standby[]`) event, as Meta documents it (fields we read). */
 export interface MessagingEvent {
@@ -120,7 +121,7 @@ export class FacebookConversations {
     const postback = !message ? event.postback : undefined;
     const mid = message?.mid ?? postback?.mid;
     if (!mid) return; // deliveries, reads, reactions…: nothing to answer
-    const conversationId = await this.thread(psid, pageId);
+    const conversationId = await currentThread(this.deps, FACEBOOK_CHANNEL, psid, this.idleMs, `${pageId ?? 'page'}|${psid}`);
 
     const typed = message ? (message.text ?? '') : (postback?.title ?? '');
     const quickReply = message?.quick_reply?.payload;
@@ -231,15 +232,6 @@ export class FacebookConversations {
     return null;
   }
 
-  /** The sender's current conversation: the newest one, unless it has been idle too long. */
-  private async thread(psid: string, pageId: string | null): Promise<string> {
-    const latest = await this.deps.threads.latestConversation(FACEBOOK_CHANNEL, psid);
-    if (latest && this.deps.clock.now().getTime() - latest.updatedAt.getTime() < this.idleMs) return latest.id;
-    // The next thread's id derives from the previous one, so two instances racing both land in the same new one.
-    const base = `${pageId ?? 'page'}|${psid}`;
-    const externalId = latest ? `${base}|${latest.id}` : base;
-    return (await this.deps.conversations.ensure(FACEBOOK_CHANNEL, externalId, psid)).id;
-  }
 
   private enqueue(psid: string, work: () => Promise<void>): void {
     const previous = this.tails.get(psid) ?? Promise.resolve();

@@ -10,6 +10,7 @@ import { HANDOFF_SIGNAL_TURN } from '../../ventanilla.bot';
 import { param } from '../twilio-voice/twilio-webhook';
 import { MissingParameterError } from '../twilio-voice/voice-calls';
 import type { TwilioSmsAdapter } from './twilio-sms.adapter';
+import { currentThread, DIGIT_ANSWER, menuAnswer } from '../messaging-threads';
 import { numberedMenu, plainText, splitMessage, SMS_MAX_CHARS } from './sms-text';
 
 export interface SmsConversationsDeps {
@@ -27,7 +28,6 @@ export interface SmsConversationsDeps {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
-const DIGIT_ANSWER = /^\s*([1-9])\s*[.)]?\s*$/;
 
 /** What a conversation's text messages come from and go to. */
 export interface SmsPeer {
@@ -62,10 +62,10 @@ export class SmsConversations {
     if (!from) throw new MissingParameterError('From');
     if (!messageSid) throw new MissingParameterError('MessageSid');
     const channel = from.startsWith('whatsapp:') ? WHATSAPP_CHANNEL : SMS_CHANNEL;
-    const conversationId = await this.thread(channel, from);
+    const conversationId = await currentThread(this.deps, channel, from, this.idleMs);
     const body = param(params, 'Body') ?? '';
     return this.deps.tracker.run(conversationId, async () => {
-      const text = DIGIT_ANSWER.test(body) ? await this.menuAnswer(conversationId, body) : body;
+      const text = DIGIT_ANSWER.test(body) ? await menuAnswer(this.deps.conversations, conversationId, body) : body;
       const activity: ActivityJson = {
         type: ActivityTypes.Message,
         channelId: channel,
@@ -132,26 +132,7 @@ export class SmsConversations {
     return { channel: conversation.channel, person: conversation.userId, ours: typeof data.to === 'string' ? data.to : null };
   }
 
-  /** The sender's current conversation: the newest one, unless it has been idle too long. */
-  private async thread(channel: string, from: string): Promise<string> {
-    const latest = await this.deps.threads.latestConversation(channel, from);
-    if (latest && this.deps.clock.now().getTime() - latest.updatedAt.getTime() < this.idleMs) return latest.id;
-    // The next thread's id derives from the previous one, so two messages racing in both land in the same new one.
-    const externalId = latest ? `${from}|${latest.id}` : from;
-    return (await this.deps.conversations.ensure(channel, externalId, from)).id;
-  }
 
-  /** A bare digit answers the last numbered menu the bot sent, if its last message had one. */
-  private async menuAnswer(conversationId: string, body: string): Promise<string> {
-    const conversation = await this.deps.conversations.get(conversationId);
-    if (!conversation || conversation.lastSeq === 0) return body;
-    const recent = await this.deps.conversations.since(conversationId, Math.max(0, conversation.lastSeq - 10));
-    const lastBot = [...recent].reverse().find((r) => r.activity.type === 'message' && (r.activity.from as { role?: string } | undefined)?.role === 'bot');
-    const actions = ((lastBot?.activity.suggestedActions ?? {}) as { actions?: Array<{ title?: string; value?: unknown }> }).actions ?? [];
-    const digit = DIGIT_ANSWER.exec(body)?.[1] ?? '';
-    const menu = numberedMenu(actions.map((a) => String(a.title ?? a.value ?? ''))).digits;
-    return menu[digit] ?? body;
-  }
 
   /** The replies recorded for an earlier inbound activity (a retried webhook gets them again). */
   private async repliesTo(conversationId: string, seq: number, inboundId: string): Promise<Partial<Activity>[]> {

@@ -5,6 +5,7 @@ import { HANDOFF_EVENT_PREFIX, type HandoffSignal } from '../../../services/hand
 import { type XDmClient, X_DM_MAX_CHARS } from '../../../services/x/dm-client';
 import type { TurnTracker } from '../../turn-tracker';
 import { HANDOFF_SIGNAL_TURN } from '../../ventanilla.bot';
+import { currentThread, DIGIT_ANSWER, menuAnswer } from '../messaging-threads';
 import { numberedMenu, plainText, splitMessage } from '../twilio-sms/sms-text';
 import type { XAdapter } from './x.adapter';
 
@@ -76,7 +77,6 @@ export interface XDeliveryOutcome {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
-const DIGIT_ANSWER = /^\s*([1-9])\s*[.)]?\s*$/;
 
 /**
  * X direct-message turns: one conversation per sender (a new one after 24 h without activity); a redelivered event
@@ -173,12 +173,12 @@ export class XConversations {
 
   /** One DM: a turn (false when it was a redelivery), its replies sent. */
   private async message(event: XDirectMessageEvent & { id: string }, sender: string, ours: string, name: string | undefined): Promise<boolean> {
-    const conversationId = await this.thread(sender);
+    const conversationId = await currentThread(this.deps, X_CHANNEL, sender, this.idleMs);
     const data = event.message_create?.message_data;
     const typed = data?.text ?? '';
     const quickReply = data?.quick_reply_response?.metadata;
     return this.deps.tracker.run(conversationId, async () => {
-      const text = quickReply ? quickReply : DIGIT_ANSWER.test(typed) ? await this.menuAnswer(conversationId, typed) : typed;
+      const text = quickReply ? quickReply : DIGIT_ANSWER.test(typed) ? await menuAnswer(this.deps.conversations, conversationId, typed) : typed;
       const activity: ActivityJson = {
         type: ActivityTypes.Message,
         channelId: X_CHANNEL,
@@ -201,24 +201,5 @@ export class XConversations {
     });
   }
 
-  /** The sender's current conversation: the newest one, unless it has been idle too long. */
-  private async thread(sender: string): Promise<string> {
-    const latest = await this.deps.threads.latestConversation(X_CHANNEL, sender);
-    if (latest && this.deps.clock.now().getTime() - latest.updatedAt.getTime() < this.idleMs) return latest.id;
-    // The next conversation's id derives from the previous one, so two messages racing in both land in the same new one.
-    const externalId = latest ? `${sender}|${latest.id}` : sender;
-    return (await this.deps.conversations.ensure(X_CHANNEL, externalId, sender)).id;
-  }
 
-  /** A bare digit answers the last numbered menu the bot sent, if its last message had one. */
-  private async menuAnswer(conversationId: string, body: string): Promise<string> {
-    const conversation = await this.deps.conversations.get(conversationId);
-    if (!conversation || conversation.lastSeq === 0) return body;
-    const recent = await this.deps.conversations.since(conversationId, Math.max(0, conversation.lastSeq - 10));
-    const lastBot = [...recent].reverse().find((r) => r.activity.type === 'message' && (r.activity.from as { role?: string } | undefined)?.role === 'bot');
-    const actions = ((lastBot?.activity.suggestedActions ?? {}) as { actions?: Array<{ title?: string; value?: unknown }> }).actions ?? [];
-    const digit = DIGIT_ANSWER.exec(body)?.[1] ?? '';
-    const menu = numberedMenu(actions.map((a) => String(a.title ?? a.value ?? ''))).digits;
-    return menu[digit] ?? body;
-  }
 }
