@@ -243,9 +243,10 @@ export class CatalogView {
     }))) return;
     try {
       this.applyDraft(await this.api.discardDraft());
-      toast('Se descartó el borrador; ahora es igual a la versión publicada.');
       if (this.child instanceof ServiceEditor) await this.ctx.navigate(this.path(''), { force: true });
       else await this.rerender();
+      // Said once the form shows the published values again, not while it still shows the discarded ones.
+      toast('Se descartó el borrador; ahora es igual a la versión publicada.');
       focusElement(this.status);
     } catch (error) {
       toast(messageOf(error), 'error');
