@@ -1,4 +1,4 @@
-import type { ConversationService } from '../../services/conversations/conversation.service';
+import type { ActivityJson, ConversationService } from '../../services/conversations/conversation.service';
 import { numberedMenu } from './twilio-sms/sms-text';
 
 /** How the text-message channels (SMS/WhatsApp, Messenger, X) find a sender's recent conversation. */
@@ -37,4 +37,43 @@ export async function menuAnswer(conversations: Pick<ConversationService, 'get' 
   const digit = DIGIT_ANSWER.exec(body)?.[1] ?? '';
   const menu = numberedMenu(actions.map((a) => String(a.title ?? a.value ?? ''))).digits;
   return menu[digit] ?? body;
+}
+
+/** A message the handoff service sends to a person on a text-message channel (agent, hold or automatic text). */
+export interface OutgoingPersonMessage {
+  text: string;
+  speakerName?: string | undefined;
+  automatic?: boolean | undefined;
+  clientId?: string | undefined;
+}
+
+/**
+ * The transcript activity of a message to the person on a text-message channel: said by the agent (`speakerName`)
+ * or the bot, marked automatic, and recorded once per `clientId` (a retried agent message). `extra` adds channel data.
+ */
+export function personMessageActivity(p: {
+  channel: string;
+  conversationId: string;
+  bot: { id: string; name: string };
+  recipientId: string;
+  message: OutgoingPersonMessage;
+  now: Date;
+  extra?: Record<string, unknown>;
+}): ActivityJson {
+  const { message } = p;
+  return {
+    type: 'message',
+    channelId: p.channel,
+    conversation: { id: p.conversationId },
+    from: { id: p.bot.id, name: message.speakerName ?? p.bot.name, role: 'bot' },
+    recipient: { id: p.recipientId, role: 'user' },
+    text: message.text,
+    timestamp: p.now.toISOString(),
+    channelData: {
+      ...(message.speakerName ? { speakerName: message.speakerName, agent: true } : {}),
+      ...(message.automatic ? { automatic: true } : {}),
+      ...(message.clientId ? { clientActivityID: `agent:${message.clientId}` } : {}),
+      ...p.extra,
+    },
+  };
 }

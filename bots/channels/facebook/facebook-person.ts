@@ -1,9 +1,10 @@
-import type { ActivityJson, ConversationService } from '../../../services/conversations/conversation.service';
+import type { ConversationService } from '../../../services/conversations/conversation.service';
 import { FACEBOOK_CHANNEL, MESSENGER_MAX_CHARS, type MessengerSender, type SendRequest } from '../../../services/facebook/graph-client';
 import type { HandoffSignal, PersonChannel, PersonMessage } from '../../../services/handoff/handoff-types';
 import { plainText, splitMessage } from '../twilio-sms/sms-text';
 import { DAY_MS, type FacebookConversations, type FacebookLogger, type MessengerPeer } from './facebook-conversations';
 import { messengerMessages } from './facebook-text';
+import { personMessageActivity } from '../messaging-threads';
 
 export interface FacebookPersonChannelDeps {
   facebook: FacebookConversations;
@@ -41,21 +42,15 @@ export class FacebookPersonChannel implements PersonChannel {
     for (const message of messages) {
       const byAgent = Boolean(message.speakerName) && !message.automatic;
       const policy = this.policy(age, byAgent);
-      const activity: ActivityJson = {
-        type: 'message',
-        channelId: FACEBOOK_CHANNEL,
-        conversation: { id: conversationId },
-        from: { id: this.deps.bot.id, name: message.speakerName ?? this.deps.bot.name, role: 'bot' },
-        recipient: { id: peer.psid, role: 'user' },
-        text: message.text,
-        timestamp: this.deps.clock.now().toISOString(),
-        channelData: {
-          ...(message.speakerName ? { speakerName: message.speakerName, agent: true } : {}),
-          ...(message.automatic ? { automatic: true } : {}),
-          ...(message.clientId ? { clientActivityID: `agent:${message.clientId}` } : {}),
-          ...(policy ? (policy.tag ? { messengerTag: policy.tag } : {}) : { undelivered: 'outside-messaging-window' }),
-        },
-      };
+      const activity = personMessageActivity({
+        channel: FACEBOOK_CHANNEL,
+        conversationId,
+        bot: this.deps.bot,
+        recipientId: peer.psid,
+        message,
+        now: this.deps.clock.now(),
+        extra: policy ? (policy.tag ? { messengerTag: policy.tag } : {}) : { undelivered: 'outside-messaging-window' },
+      });
       const recorded = await this.deps.conversations.record(conversationId, 'out', activity);
       if (recorded.duplicate) continue;
       if (!policy) {

@@ -1,9 +1,10 @@
-import { type ActivityJson, type ConversationService } from '../../../services/conversations/conversation.service';
+import type { ConversationService } from '../../../services/conversations/conversation.service';
 import type { HandoffSignal, PersonChannel, PersonMessage } from '../../../services/handoff/handoff-types';
 import type { TwilioRestClient } from '../../../services/twilio/rest-client';
 import { SMS_CHANNEL, WHATSAPP_CHANNEL } from '../../../services/voice/voice-types';
 import type { SmsConversations, SmsPeer } from './sms-conversations';
 import { plainText, splitMessage } from './sms-text';
+import { personMessageActivity } from '../messaging-threads';
 
 export interface SmsPersonChannelDeps {
   sms: SmsConversations;
@@ -33,20 +34,14 @@ export class SmsPersonChannel implements PersonChannel {
     if (messages.length === 0) return;
     const peer = await this.peerOf(conversationId, 'say');
     for (const message of messages) {
-      const activity: ActivityJson = {
-        type: 'message',
-        channelId: channel,
-        conversation: { id: conversationId },
-        from: { id: this.deps.bot.id, name: message.speakerName ?? this.deps.bot.name, role: 'bot' },
-        recipient: { id: peer.person, role: 'user' },
-        text: message.text,
-        timestamp: this.deps.clock.now().toISOString(),
-        channelData: {
-          ...(message.speakerName ? { speakerName: message.speakerName, agent: true } : {}),
-          ...(message.automatic ? { automatic: true } : {}),
-          ...(message.clientId ? { clientActivityID: `agent:${message.clientId}` } : {}),
-        },
-      };
+      const activity = personMessageActivity({
+        channel: channel,
+        conversationId,
+        bot: this.deps.bot,
+        recipientId: peer.person,
+        message,
+        now: this.deps.clock.now(),
+      });
       const recorded = await this.deps.conversations.record(conversationId, 'out', activity);
       if (recorded.duplicate) continue;
       const text = message.speakerName ? `${message.speakerName}: ${plainText(message.text)}` : plainText(message.text);

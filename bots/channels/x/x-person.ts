@@ -1,8 +1,9 @@
-import type { ActivityJson, ConversationService } from '../../../services/conversations/conversation.service';
+import type { ConversationService } from '../../../services/conversations/conversation.service';
 import type { HandoffSignal, PersonChannel, PersonMessage } from '../../../services/handoff/handoff-types';
 import { X_CHANNEL, type XConversations, type XPeer } from './x-conversations';
 import { plainText, splitMessage } from '../twilio-sms/sms-text';
 import { X_DM_MAX_CHARS } from '../../../services/x/dm-client';
+import { personMessageActivity } from '../messaging-threads';
 
 export interface XPersonChannelDeps {
   x: XConversations;
@@ -28,20 +29,14 @@ export class XPersonChannel implements PersonChannel {
     if (messages.length === 0) return;
     const peer = await this.peerOf(conversationId, 'say');
     for (const message of messages) {
-      const activity: ActivityJson = {
-        type: 'message',
-        channelId: X_CHANNEL,
-        conversation: { id: conversationId },
-        from: { id: this.deps.bot.id, name: message.speakerName ?? this.deps.bot.name, role: 'bot' },
-        recipient: { id: peer.person, role: 'user' },
-        text: message.text,
-        timestamp: this.deps.clock.now().toISOString(),
-        channelData: {
-          ...(message.speakerName ? { speakerName: message.speakerName, agent: true } : {}),
-          ...(message.automatic ? { automatic: true } : {}),
-          ...(message.clientId ? { clientActivityID: `agent:${message.clientId}` } : {}),
-        },
-      };
+      const activity = personMessageActivity({
+        channel: X_CHANNEL,
+        conversationId,
+        bot: this.deps.bot,
+        recipientId: peer.person,
+        message,
+        now: this.deps.clock.now(),
+      });
       const recorded = await this.deps.conversations.record(conversationId, 'out', activity);
       if (recorded.duplicate) continue;
       const text = message.speakerName ? `${message.speakerName}: ${plainText(message.text)}` : plainText(message.text);
