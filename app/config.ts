@@ -1,3 +1,4 @@
+import { type MailboxConfig, parseImapUrls } from '../services/email/imap-url';
 import { z } from 'zod';
 import { DEFAULT_PRIORITY_MATRIX, parsePriorityMatrix, type PriorityMatrix } from '../services/tickets/priority';
 import { BusinessHoursSyntaxError, parseBusinessHours, type WeeklySchedule } from '../services/handoff/business-hours';
@@ -238,7 +239,8 @@ export interface Config {
   /** Call backs (`CALLBACK_*`), placed by one instance's scheduler through Twilio. */
   callbacks: { retryMinutes: number; maxAttempts: number; tickMs: number; ringSeconds: number; dialTimeoutSeconds: number };
   smtp: { url: string; from: string | undefined } | null;
-  imap: { urls: string[] } | null;
+  /** Mailboxes read by the e-mail channel (`IMAP_URL`, one or more). */
+  imap: { mailboxes: MailboxConfig[] } | null;
   facebook: { appSecret: string; verifyToken: string; pageAccessToken: string; graphBaseUrl: string | undefined } | null;
   x: { consumerSecret: string; accessToken: string; apiBaseUrl: string | undefined } | null;
   /** The handoff service's settings from `HANDOFF_*` (the desk's zone and name come from `TZ` and `ORG_NAME`). */
@@ -315,6 +317,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.ADMIN_PASSWORD !== undefined && e.ADMIN_EMAIL === undefined) {
     problems.push('ADMIN_EMAIL: falta; ADMIN_PASSWORD no sirve sin ADMIN_EMAIL');
   }
+  let mailboxes: MailboxConfig[] = [];
+  if (e.IMAP_URL !== undefined) {
+    try {
+      mailboxes = parseImapUrls(e.IMAP_URL);
+    } catch (err) {
+      problems.push(`IMAP_URL: ${(err as Error).message}`);
+    }
+    if (e.SMTP_URL === undefined) problems.push('SMTP_URL: falta; el canal de correo (IMAP_URL) responde por SMTP');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -371,7 +382,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dialTimeoutSeconds: e.CALLBACK_DIAL_TIMEOUT_SECONDS,
     },
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null,
-    imap: e.IMAP_URL ? { urls: e.IMAP_URL.split(',').map((u) => u.trim()) } : null,
+    imap: mailboxes.length > 0 ? { mailboxes } : null,
     facebook:
       e.FACEBOOK_APP_SECRET && e.FACEBOOK_VERIFY_TOKEN && e.FACEBOOK_PAGE_ACCESS_TOKEN
         ? {
@@ -425,18 +436,15 @@ export function channelStatus(config: Config): ChannelStatus[] {
   const bf = config.botFramework.appId
     ? { enabled: true, reason: 'JWT verificado con MicrosoftAppId' }
     : { enabled: true, reason: 'sin MicrosoftAppId: acepta solicitudes sin autenticar (solo para desarrollo y Emulator)' };
-  const later = (name: string, present: boolean, vars: string): ChannelStatus => ({
-    channel: name,
-    enabled: false,
-    reason: present ? 'credenciales presentes, pero este canal aún no está disponible en esta versión' : `apagado: faltan ${vars}`,
-  });
   return [
     { channel: 'webchat', enabled: true, reason: 'Direct Line propio en /v3/directline' },
     { channel: 'botframework', ...bf },
     config.twilio
       ? { channel: 'twilio', enabled: true, reason: 'voz en /api/twilio/voice, SMS y WhatsApp en /api/twilio/sms (firmas verificadas con PUBLIC_BASE_URL)' }
       : { channel: 'twilio', enabled: false, reason: 'apagado: faltan TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN' },
-    later('email', config.smtp !== null && config.imap !== null, 'SMTP_URL, IMAP_URL'),
+    config.imap && config.smtp
+      ? { channel: 'email', enabled: true, reason: `correo: ${config.imap.mailboxes.map((m) => m.name).join(', ')} por IMAP; respuestas por SMTP` }
+      : { channel: 'email', enabled: false, reason: 'apagado: falta IMAP_URL' },
     config.facebook
       ? { channel: 'facebook', enabled: true, reason: 'Messenger en /api/facebook/webhook (X-Hub-Signature-256 con FACEBOOK_APP_SECRET)' }
       : { channel: 'facebook', enabled: false, reason: 'apagado: faltan FACEBOOK_APP_SECRET, FACEBOOK_VERIFY_TOKEN, FACEBOOK_PAGE_ACCESS_TOKEN' },

@@ -29,10 +29,15 @@ import { createXChannel, type XChannel } from '../bots/channels/x/x-channel';
 import { X_CHANNEL } from '../bots/channels/x/x-conversations';
 import { createFacebookChannel, type FacebookChannel } from '../bots/channels/facebook/facebook-channel';
 import { FACEBOOK_CHANNEL } from '../services/facebook/graph-client';
+import { EmailChannel } from '../bots/channels/email/email-channel';
+import { EMAIL_CHANNEL } from '../services/email/email-types';
+import { IdentityLinkService } from '../services/requesters/identity-link.service';
 import { BusinessHours } from '../services/handoff/business-hours';
 import { HandoffService } from '../services/handoff/handoff.service';
 import { ConsolePage } from '../console/console-page';
-import { CallbackRepository, CallRepository, CATALOG_CHANNEL, createRepositories, Database, DirectoryRepository, type Repositories } from '../models';
+import { CallbackRepository, CallRepository, CATALOG_CHANNEL, createRepositories, Database, DirectoryRepository, RequesterAdminRepository, type Repositories } from '../models';
+import { RequesterRoutes } from '../console/api/requester.routes';
+import { RequesterAdminService } from '../services/requesters/requester-admin.service';
 import { ScriptUnderstanding } from '../dialogs/attention/script-understanding';
 import { AttentionDesk } from '../services/attention/attention-desk';
 import { SessionService } from '../services/auth/session.service';
@@ -85,6 +90,10 @@ export interface Application {
   x: XChannel | null;
   /** Facebook Messenger; null without FACEBOOK_APP_SECRET / FACEBOOK_VERIFY_TOKEN / FACEBOOK_PAGE_ACCESS_TOKEN. */
   facebook: FacebookChannel | null;
+  /** Coordinators' search, merge and split of requesters (one person across channels). */
+  requesterAdmin: RequesterAdminService;
+  /** E-mail (IMAP in, SMTP out); null without IMAP_URL. */
+  email: EmailChannel | null;
   /** The switchboard directory (people, areas, extensions). */
   directory: DirectoryService;
   /** Call backs: booked by the bot and the agents, placed by the scheduler. */
@@ -110,6 +119,10 @@ export interface ApplicationOverrides {
   handoffTickMs?: number;
   /** How often the callback scheduler ticks (ms; 0 = never: tests call `callbackScheduler.tick()`). */
   callbackTickMs?: number;
+  /** Do not start reading the mailboxes (tests that call `email.conversations.handle()` or start it later). */
+  emailReader?: boolean;
+  /** IMAP timings and the lock retry of the e-mail channel (tests make them short). */
+  emailTimings?: { pollMs?: number; idleRestartMs?: number; lockRetryMs?: number; backoff?: { initialMs?: number; maxMs?: number } };
 }
 
 const BOT_ACCOUNT_ID = 'ventanilla-bot';
@@ -172,6 +185,32 @@ export async function createApplication(config: Config, logger: Logger, override
       orgName: config.bot.orgName,
       timeZone: config.tz,
     });
+  const twilioRest = config.twilio
+    ? new HttpTwilioRestClient({
+        accountSid: config.twilio.accountSid,
+        authToken: config.twilio.authToken,
+        ...(config.twilio.apiBaseUrl ? { baseUrl: config.twilio.apiBaseUrl } : {}),
+        logger: logger.child({ component: 'twilio-rest' }),
+      })
+    : null;
+  // One person across channels: codes to the address or phone on file prove who is writing (Messenger, X, web chat).
+  const smsFrom = config.twilio?.phoneNumber;
+  const links = new IdentityLinkService({
+    requesters: repositories.requesters,
+    audit: repositories.audit,
+    clock,
+    secret: deriveKey(secretKey, 'identity-link').toString('hex'),
+    orgName: config.bot.orgName,
+    ...(config.smtp
+      ? {
+          mail: async (message) => {
+            await repositories.outbox.enqueue([message], clock.now());
+            outbox.wake();
+          },
+        }
+      : {}),
+    ...(twilioRest && smsFrom ? { sms: async (phone, body) => void (await twilioRest.sendMessage({ to: `+52${phone}`, from: smsFrom, body })) } : {}),
+  });
   const desk = new AttentionDesk({
     lookup: catalogRouter,
     tickets,
@@ -183,6 +222,7 @@ export async function createApplication(config: Config, logger: Logger, override
     notifications,
     onRegistered: () => outbox.wake(),
     onOutcome: (outcome) => metrics.attentionOutcomes.inc({ outcome }),
+    ...(config.smtp || (twilioRest && smsFrom) ? { links } : {}),
   });
   metrics.watchOutboxWith(async () => {
     const stats = await repositories.outbox.stats();
@@ -207,14 +247,7 @@ export async function createApplication(config: Config, logger: Logger, override
     onRegistered: () => outbox.wake(),
   });
 
-  const twilioRest = config.twilio
-    ? new HttpTwilioRestClient({
-        accountSid: config.twilio.accountSid,
-        authToken: config.twilio.authToken,
-        ...(config.twilio.apiBaseUrl ? { baseUrl: config.twilio.apiBaseUrl } : {}),
-        logger: logger.child({ component: 'twilio-rest' }),
-      })
-    : null;
+  const requesterAdmin = new RequesterAdminService({ repo: new RequesterAdminRepository(database.db), clock });
   const directory = new DirectoryService({
     repo: new DirectoryRepository(database.db),
     audit: repositories.audit,
@@ -351,6 +384,46 @@ export async function createApplication(config: Config, logger: Logger, override
       })
     : null;
   if (facebook) handoff.attachPerson(facebook.person, [FACEBOOK_CHANNEL]);
+  // E-mail: one instance reads each mailbox (advisory lock); replies and agents' messages go out through the outbox.
+  const smtpFrom = config.smtp ? (config.smtp.from ?? smtpUser(config.smtp.url)) : undefined;
+  const email: EmailChannel | null =
+    config.imap && smtpFrom
+      ? new EmailChannel({
+          bot,
+          onTurnError,
+          middleware: [turnMetrics],
+          conversations,
+          email: repositories.email,
+          tracker,
+          clock,
+          logger: logger.child({ component: 'email' }),
+          botAccount,
+          settings: {
+            fromAddress: addressOf(smtpFrom),
+            domain: addressOf(smtpFrom).split('@')[1] ?? 'ventanilla.local',
+            botName: config.bot.name,
+            orgName: config.bot.orgName,
+            timeZone: config.tz,
+          },
+          mailboxes: config.imap.mailboxes,
+          lock: (key) => database.tryLock(key),
+          onQueued: () => outbox.wake(),
+          ...(overrides.emailTimings?.lockRetryMs !== undefined ? { lockRetryMs: overrides.emailTimings.lockRetryMs } : {}),
+          ...(overrides.emailTimings
+            ? {
+                imap: {
+                  ...(overrides.emailTimings.pollMs !== undefined ? { pollMs: overrides.emailTimings.pollMs } : {}),
+                  ...(overrides.emailTimings.idleRestartMs !== undefined ? { idleRestartMs: overrides.emailTimings.idleRestartMs } : {}),
+                  ...(overrides.emailTimings.backoff ? { backoff: overrides.emailTimings.backoff } : {}),
+                },
+              }
+            : {}),
+        })
+      : null;
+  if (email) {
+    handoff.attachPerson(email.person, [EMAIL_CHANNEL]);
+    if (overrides.emailReader ?? true) await email.start();
+  }
   let callbackScheduler: CallbackScheduler | undefined;
   if (twilio && config.publicBaseUrl && config.twilio?.phoneNumber) {
     callbackScheduler = new CallbackScheduler({
@@ -423,6 +496,7 @@ export async function createApplication(config: Config, logger: Logger, override
       new HandoffRoutes({ sessions, handoff }),
       new AgentPhoneRoutes({ sessions, users }),
       new DirectoryRoutes({ sessions, directory }),
+      new RequesterRoutes({ sessions, requesters: requesterAdmin }),
       new CallbackApiRoutes({ sessions, callbacks }),
       ...(twilio?.routes ?? []),
       ...(twilioCallbacks ? [twilioCallbacks] : []),
@@ -450,6 +524,8 @@ export async function createApplication(config: Config, logger: Logger, override
       streams.close();
       agentSockets.close();
       await catalogRouter.stop();
+      // No new mail is read; a message in the middle of its turn finishes below (or is read again later).
+      await email?.stop();
       const drained = await tracker.drain(15_000);
       await facebook?.conversations.idle(10_000);
       if (!drained) logger.warn({ running: tracker.active }, 'shutdown: turns still running after 15 s');
@@ -483,6 +559,8 @@ export async function createApplication(config: Config, logger: Logger, override
     twilio,
     x,
     facebook,
+    email,
+    requesterAdmin,
     directory,
     callbacks,
     callbackScheduler,
@@ -492,4 +570,19 @@ export async function createApplication(config: Config, logger: Logger, override
     server,
     shutdown,
   };
+}
+
+/** The address in `Nombre <correo@dominio>` or a bare address, lower case. */
+function addressOf(from: string): string {
+  return (/<([^<>\s]+@[^<>\s]+)>/.exec(from)?.[1] ?? from).trim().toLowerCase();
+}
+
+/** The user of an SMTP URL when it is an e-mail address (the sender when SMTP_FROM is unset). */
+function smtpUser(url: string): string | undefined {
+  try {
+    const user = decodeURIComponent(new URL(url).username);
+    return user.includes('@') ? user : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -139,6 +139,36 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [ticketNumber],
         },
       },
+      '/api/tickets/{number}/attachments': {
+        get: {
+          ...ticketOp('Archivos que la persona adjuntó en la conversación del ticket, sin su contenido', 'todos los roles; resolutor: solo su grupo, otro grupo responde 404', '{ attachments: [{ id, filename, contentType, size, createdAt, url }] }', 404),
+          parameters: [ticketNumber],
+        },
+      },
+      '/api/attachments/{id}': {
+        get: {
+          ...ticketOp(
+            'Descarga un adjunto: siempre Content-Disposition attachment, Content-Security-Policy sandbox, nosniff y sin caché; solo imágenes, PDF, texto y documentos de oficina llevan su tipo, lo demás application/octet-stream',
+            'agente, coordinador o administrador; un resolutor solo si la conversación tiene un ticket de su grupo, si no responde 404',
+            'el archivo',
+            400,
+            404,
+          ),
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'Identificador del adjunto (url de la lista)' }],
+        },
+      },
+      '/api/requesters': {
+        get: consoleOp('Busca solicitantes por nombre, correo, dígitos del teléfono o identidad (?q=, ?limit=1..50); sin fichas fusionadas', 'coordinador o administrador', '{ requesters }', 400),
+      },
+      '/api/requesters/{id}': {
+        get: consoleOp('Ficha con sus tickets; una ficha fusionada responde la que quedó, con mergedInto', 'coordinador o administrador', '{ requester, mergedInto }', 404),
+      },
+      '/api/requesters/{id}/merge': {
+        post: consoleOp('Fusiona las fichas de from en esta ({ from: [id…], reason })', 'coordinador o administrador; con X-CSRF-Token', '{ requester, merged, moved, filled }', 400, 404, 409),
+      },
+      '/api/requesters/{id}/split': {
+        post: consoleOp('Separa identidades en una ficha nueva ({ identities: [{ kind, value }…], reason }); 201', 'coordinador o administrador; con X-CSRF-Token', '{ requester, source, moved, cleared }', 400, 404, 409),
+      },
       '/api/directory': {
         get: consoleOp('Directorio del conmutador (?q=, ?kind=person|area, ?includeInactive=true)', 'agente, coordinador o administrador', '{ entries }', 400),
         post: consoleOp('Agrega una persona o área', 'coordinador o administrador; con X-CSRF-Token', '{ entry }', 400, 409),

@@ -19,6 +19,7 @@ export { SwitchboardDialog, SwitchboardIds, switchboardQuery } from '../dialogs/
 export type { SwitchboardDialogDeps, SwitchboardDirectory, SwitchboardEntry, SwitchboardMatch, SwitchboardSettings } from '../dialogs/directory/switchboard.dialog';
 export type { Clock, MainDialogDeps, MainDialogOptions, MainDialogSettings } from '../dialogs/main.dialog';
 export { AttentionDialog, AttentionIds } from '../dialogs/attention/attention.dialog';
+export { EmailDialog, EMAIL_DIALOG_ID } from '../dialogs/email/email.dialog';
 export type { Understanding } from '../dialogs/attention/understanding';
 export type { TicketRecovery } from './ventanilla.bot';
 
@@ -43,6 +44,8 @@ export interface CreateBotDeps {
   readonly desk?: Desk;
   /** The switchboard operator (directory lookup, transfers, call backs); without it there is no switchboard. */
   readonly switchboard?: Omit<SwitchboardDialogDeps, 'clock' | 'desk'>;
+  /** The e-mail dialog (each message a whole request); absent = e-mail runs the main dialog. */
+  readonly emailDialog?: Dialog;
 }
 
 /** Builds the main dialog and the bot. Pair it with `createOnTurnError` on the adapter. */
@@ -79,5 +82,6 @@ export function createBot(deps: CreateBotDeps): VentanillaBot {
     ...(deps.handoff ? { handoff: deps.handoff } : {}),
     ...(deps.handoff && deps.triggers ? { triggers: deps.triggers } : {}),
     ...(switchboardDialog ? { switchboard: true } : {}),
+    ...(deps.emailDialog ? { emailDialog: deps.emailDialog } : {}),
   });
 }

@@ -6,6 +6,7 @@ import type { Desk } from '../services/attention/desk';
 import type { HandoffPort } from '../services/handoff/handoff-types';
 import { HandoffTriggers } from '../services/handoff/triggers';
 import { AttentionDialog } from '../dialogs/attention/attention.dialog';
+import { EmailDialog } from '../dialogs/email/email.dialog';
 import { createBot, createOnTurnError, type CreateBotDeps } from './index';
 import { PostgresStorage } from './state/postgres.storage';
 import type { BotLogger, BotSettings } from './ventanilla.bot';
@@ -49,6 +50,7 @@ export function createBotRuntime(deps: {
     ...(triggers ? { triggers } : {}),
     ...(deps.transcript ? { transcript: deps.transcript } : {}),
     ...(deps.switchboard ? { switchboard: deps.switchboard } : {}),
+    emailDialog: new EmailDialog({ desk: deps.desk, understanding: deps.understanding, handoff: deps.handoff }),
   });
   return { bot, onTurnError: createOnTurnError({ logger: deps.logger, conversationState }) };
 }

@@ -16,6 +16,7 @@ import { Clock, GREETED_THIS_TURN, HANDOFF_TRIGGERED, isRequestText, MainDialog,
 import { greeting, messages } from '../dialogs/messages/es-MX';
 import { HANDOFF_EVENT_PREFIX, type HandoffPort, type PersonMessageResult } from '../services/handoff/handoff-types';
 import type { HandoffDecision, HandoffTriggers } from '../services/handoff/triggers';
+import { EMAIL_CHANNEL } from '../services/email/email-types';
 import { VOICE_CHANNEL, VOICE_EVENTS } from '../services/voice/voice-types';
 import { WEBCHAT_CHANNEL } from './channels/directline/directline.adapter';
 
@@ -74,6 +75,11 @@ export interface VentanillaBotDeps {
   readonly triggers?: HandoffTriggers;
   /** The switchboard is on: callers hear after the greeting that they may key in an extension. */
   readonly switchboard?: boolean;
+  /**
+   * The root dialog of e-mail conversations (`email`), where each message is a whole request; absent = e-mail runs
+   * the main dialog like a chat.
+   */
+  readonly emailDialog?: Dialog;
 }
 
 /** What the bot stores under {@link HANDOFF_GATE_PROPERTY}. */
@@ -122,6 +128,7 @@ export class VentanillaBot extends ActivityHandler {
   private readonly conversationState: ConversationState;
   private readonly userState: UserState;
   private readonly dialog: MainDialog;
+  private readonly emailDialog: Dialog | undefined;
   private readonly settings: BotSettings;
   private readonly clock: Clock;
   private readonly logger: BotLogger;
@@ -155,6 +162,7 @@ export class VentanillaBot extends ActivityHandler {
     this.conversationState = deps.conversationState;
     this.userState = deps.userState;
     this.dialog = deps.dialog;
+    this.emailDialog = deps.emailDialog;
     this.settings = deps.settings;
     this.clock = deps.clock;
     this.logger = deps.logger;
@@ -185,12 +193,14 @@ export class VentanillaBot extends ActivityHandler {
       await this.sendTyping(context);
       // The protocol question is left out of the greeting when the message already carries the request.
       await this.greetOnce(context, !isRequestText(context.activity.text));
-      if (await this.recoverTickets(context)) {
+      const root = this.rootDialog(context);
+      // The e-mail dialog tells a ticket's number itself, idempotently, when a message is read again after a crash.
+      if (root === this.dialog && (await this.recoverTickets(context))) {
         await next();
         return;
       }
       this.checkTriggers(context);
-      await runDialog(this.dialog, context, this.dialogState);
+      await runDialog(root, context, this.dialogState);
       await next();
     });
 
@@ -304,6 +314,11 @@ export class VentanillaBot extends ActivityHandler {
     const text = messages.handoff.leftQueue;
     await context.sendActivity(MessageFactory.text(text, text, InputHints.IgnoringInput));
     const dc = await this.dialogContext(context);
+    if (this.rootDialog(context) !== this.dialog) {
+      // E-mail: the thread starts over with the person's next message.
+      await dc.cancelAllDialogs();
+      return;
+    }
     const kept = this.dialog.keptFrom(dc);
     await dc.cancelAllDialogs();
     const options: MainDialogOptions = { ...kept, resume: 'anythingElse' };
@@ -340,6 +355,7 @@ export class VentanillaBot extends ActivityHandler {
     const dc = await this.dialogContext(context);
     const result = await dc.continueDialog();
     if (result.status !== DialogTurnStatus.empty || signal.kind === 'closed') return;
+    if (this.rootDialog(context) !== this.dialog) return; // e-mail: the agent writes; nothing to resume
     this.logger.warn({ conversationId, signal: signal.kind }, 'handoff signal with no dialog waiting: resumed');
     const handoff: HandoffDialogOptions = { reason: 'asked', message: '', context: {}, signal };
     const options: MainDialogOptions = { handoff };
@@ -396,8 +412,13 @@ export class VentanillaBot extends ActivityHandler {
 
   private async dialogContext(context: TurnContext) {
     const dialogSet = new DialogSet(this.dialogState);
-    dialogSet.add(this.dialog);
+    dialogSet.add(this.rootDialog(context));
     return dialogSet.createContext(context);
+  }
+
+  /** The e-mail dialog for e-mail conversations (when there is one), the main dialog for everything else. */
+  private rootDialog(context: TurnContext): Dialog {
+    return this.emailDialog && context.activity.channelId === EMAIL_CHANNEL ? this.emailDialog : this.dialog;
   }
 
   /** Sends the protocol greeting unless this conversation already got it. */

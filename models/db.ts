@@ -28,6 +28,15 @@ const PGLITE_OPTIONS: PGliteOptions = { startParams: [...PGlite.defaultStartPara
 /** The Drizzle handle every repository receives: the same type for PGlite and node-postgres. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
+/** A PostgreSQL session advisory lock held on its own connection until released (or the connection is lost). */
+export interface HeldLock {
+  /** Resolves when the lock is gone without release() (the connection died): stop the work it guards. */
+  readonly lost: Promise<void>;
+  release(): Promise<void>;
+}
+
+type LockFn = (key: string) => Promise<HeldLock | null>;
+
 export interface DatabaseOptions {
   /** PostgreSQL server URL; when absent, PGlite under `dataDir` is used. */
   url?: string | undefined;
@@ -53,7 +62,17 @@ export class Database {
     readonly location: string,
     private readonly runFn: (name: string, text: string, values: unknown[]) => Promise<unknown[]>,
     private readonly listenFn: ListenFn,
+    private readonly lockFn: LockFn,
   ) {}
+
+  /**
+   * Takes the session advisory lock `hashtext(key)` without waiting, for a singleton that runs as long as it holds it
+   * (an IMAP mailbox reader): null when another instance holds it. On the server the lock lives on a dedicated
+   * connection; embedded, the process is the only instance and the lock is kept in memory.
+   */
+  async tryLock(key: string): Promise<HeldLock | null> {
+    return this.lockFn(key);
+  }
 
   /**
    * Subscribes to a PostgreSQL NOTIFY channel. On the server a dedicated connection listens and
@@ -97,7 +116,40 @@ export class Database {
         await listeners.close();
         await pool.end();
       };
-      return new Database(db, 'postgres', close, migrateFn, redactUrl(options.url), run, (c, m, r) => listeners.add(c, m, r));
+      const locks = new Set<Client>();
+      const lock: LockFn = async (key) => {
+        // Keep-alive probes notice a server that vanished without closing the socket.
+        const client = new Client({ connectionString: options.url, keepAlive: true });
+        let lostResolve: () => void = () => undefined;
+        const lost = new Promise<void>((resolve) => (lostResolve = resolve));
+        let released = false;
+        client.on('error', () => undefined);
+        client.on('end', () => {
+          locks.delete(client);
+          if (!released) lostResolve();
+        });
+        await client.connect();
+        const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [key]);
+        if (!rows[0]?.ok) {
+          released = true;
+          await client.end().catch(() => undefined);
+          return null;
+        }
+        locks.add(client);
+        return {
+          lost,
+          release: async () => {
+            released = true;
+            locks.delete(client);
+            await client.end().catch(() => undefined);
+          },
+        };
+      };
+      const closeAll = async () => {
+        await Promise.all([...locks].map((c) => c.end().catch(() => undefined)));
+        await close();
+      };
+      return new Database(db, 'postgres', closeAll, migrateFn, redactUrl(options.url), run, (c, m, r) => listeners.add(c, m, r), lock);
     }
     const dir = options.dataDir === 'memory://' ? undefined : path.resolve(options.dataDir, 'pgdata');
     if (dir) fs.mkdirSync(dir, { recursive: true });
@@ -118,6 +170,14 @@ export class Database {
           if (!client.closed) await stop();
         };
       },
+      (() => {
+        const held = new Set<string>();
+        return async (key: string) => {
+          if (held.has(key)) return null;
+          held.add(key);
+          return { lost: new Promise<void>(() => undefined), release: async () => void held.delete(key) };
+        };
+      })(),
     );
   }
 

@@ -1,4 +1,5 @@
-export { Database, type Db, type DatabaseOptions, migrationsFolder } from './db';
+export { Database, type Db, type DatabaseOptions, type HeldLock, migrationsFolder } from './db';
+export { EmailRepository, type AttachmentInfo, type EmailMessageRow, type InboundEmail, type NewAttachment, type OutboundEmail } from './repositories/email.repository';
 export { BotStateRepository, ETagConflictError, type StoredState } from './repositories/bot-state.repository';
 export {
   ConversationRepository,
@@ -64,6 +65,7 @@ import { BotStateRepository } from './repositories/bot-state.repository';
 import { ConversationRepository } from './repositories/conversation.repository';
 import { SettingsRepository } from './repositories/settings.repository';
 import { UserRepository } from './repositories/user.repository';
+import { EmailRepository } from './repositories/email.repository';
 
 /** Every repository over one database. */
 export interface Repositories {
@@ -79,6 +81,7 @@ export interface Repositories {
   requesters: RequesterRepository;
   attentions: AttentionRepository;
   handoffs: HandoffRepository;
+  email: EmailRepository;
 }
 
 export function createRepositories(database: Database): Repositories {
@@ -96,6 +99,8 @@ export function createRepositories(database: Database): Repositories {
     requesters: new RequesterRepository(db),
     attentions: new AttentionRepository(db),
     handoffs: new HandoffRepository(db),
+    email: new EmailRepository(db),
   };
 }
 export { DirectoryRepository, type DirectoryChange, type DirectoryRow, type DirectoryValues } from './repositories/directory.repository';
+export { RequesterAdminRepository, type IdentityRef, type MergeOutcome, type MergeRequest, type MovedCounts, type RequesterDetailRow, type RequesterIdentityRow, type RequesterRecord, type RequesterSearchQuery, type RequesterSummaryRow, type SplitOutcome, type SplitRequest } from './repositories/requester-admin.repository';

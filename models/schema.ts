@@ -3,6 +3,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -34,6 +35,7 @@ export const conversations = pgTable(
   (t) => [
     uniqueIndex('conversations_channel_external_uq').on(t.channel, t.externalId),
     index('conversations_created_idx').on(t.createdAt),
+    index('conversations_channel_user_idx').on(t.channel, t.userId),
   ],
 );
 
@@ -258,6 +260,11 @@ export const requesters = pgTable('requesters', {
   extension: text('extension'),
   email: text('email'),
   phone: text('phone'),
+  /**
+   * Set when a coordinator merged this record into another: its identities, tickets and attentions moved there, and
+   * a conversation still holding this id is led to the surviving record.
+   */
+  mergedInto: uuid('merged_into'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
@@ -275,9 +282,103 @@ export const requesterIdentities = pgTable(
       .notNull()
       .references(() => requesters.id, { onDelete: 'cascade' }),
     verified: boolean('verified').notNull().default(false),
+    /**
+     * How the link was proven: `channel` (the channel itself vouches for it: a signed-in web chat user, a Messenger
+     * PSID, an X id), `sender` (a mail that came from that address), `code` (a code sent to the address or phone was
+     * typed back), `coordinator` (moved by a coordinator's merge or split); null for claimed identities (caller id).
+     */
+    proof: text('proof'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.kind, t.value] }), index('requester_identities_requester_idx').on(t.requesterId)],
+);
+
+/**
+ * A code sent to an e-mail address or phone on file to prove that the person on another channel (Messenger, X,
+ * web chat…) is the requester who owns it; typing it back links that channel identity to the requester.
+ */
+export const identityCodes = pgTable(
+  'identity_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The channel identity asking to be linked. */
+    kind: text('kind').notNull(),
+    value: text('value').notNull(),
+    requesterId: uuid('requester_id')
+      .notNull()
+      .references(() => requesters.id, { onDelete: 'cascade' }),
+    /** Where the code went: `email` or `phone`, and the address or number. */
+    sentTo: text('sent_to').notNull(),
+    target: text('target').notNull(),
+    codeHash: text('code_hash').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('identity_codes_identity_idx').on(t.kind, t.value, t.createdAt)],
+);
+
+/** Binary content (PostgreSQL `bytea`) as a Node Buffer. */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
+
+export const EMAIL_MESSAGE_STATUSES = ['received', 'processed', 'ignored', 'queued'] as const;
+
+/**
+ * Every e-mail read from a mailbox (`in`) or sent in a conversation (`out`), by Message-ID: threads replies to their
+ * conversation, drops a message read twice, and marks an inbound message `processed` only after its turn and its
+ * reply were stored (a crash before that re-reads it). `ignored` keeps why (auto-reply, list mail, loop…).
+ */
+export const emailMessages = pgTable(
+  'email_messages',
+  {
+    pk: bigserial('pk', { mode: 'number' }).primaryKey(),
+    mailbox: text('mailbox').notNull(),
+    messageId: text('message_id').notNull(),
+    direction: text('direction', { enum: ['in', 'out'] }).notNull(),
+    conversationId: text('conversation_id').references(() => conversations.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: EMAIL_MESSAGE_STATUSES }).notNull(),
+    reason: text('reason'),
+    fromAddress: text('from_address'),
+    subject: text('subject'),
+    /** Message-IDs this one answers (In-Reply-To and References), oldest first. */
+    references: jsonb('references').$type<string[]>().notNull().default([]),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp('processed_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('email_messages_uq').on(t.mailbox, t.direction, t.messageId),
+    index('email_messages_message_id_idx').on(t.messageId),
+    index('email_messages_conversation_idx').on(t.conversationId, t.pk),
+    check('email_messages_direction_ck', sql`${t.direction} in ('in', 'out')`),
+    check('email_messages_status_ck', sql`${t.status} in ('received', 'processed', 'ignored', 'queued')`),
+  ],
+);
+
+/** A file a person sent (an e-mail attachment), kept with the conversation and shown with its tickets. */
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    /** The inbound message it came with (e-mail Message-ID); a re-read message stores it once. */
+    sourceId: text('source_id').notNull(),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    content: bytea('content').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('attachments_source_uq').on(t.conversationId, t.sourceId, t.sha256, t.filename),
+    index('attachments_conversation_idx').on(t.conversationId),
+  ],
 );
 
 export const ATTENTION_OUTCOMES = ['first_level', 'ticket', 'informative', 'out_of_scope', 'status_lookup', 'directory', 'transferred', 'callback'] as const;

@@ -10,6 +10,7 @@ import { messageOf } from './errors.js';
 import { ROLE_LABELS, label } from './labels.js';
 import { LoginView } from './login.js';
 import { confirmDialog } from './modal.js';
+import { REQUESTER_ROLES, RequestersView } from './requesters.js';
 
 const BASE = '/console';
 const APP_TITLE = 'Consola Ventanilla';
@@ -47,6 +48,14 @@ const SECTIONS = [
     roles: DIRECTORY_ROLES,
     landing: [],
     create: (ctx) => new DirectoryView(ctx),
+  },
+  {
+    id: 'requesters',
+    path: `${BASE}/solicitantes`,
+    label: 'Solicitantes',
+    roles: REQUESTER_ROLES,
+    landing: [],
+    create: (ctx) => new RequestersView(ctx),
   },
 ];
 

@@ -111,6 +111,7 @@ export class AttentionDialog extends ComponentDialog<RequestDialogOptions> imple
     waterfall(AttentionIds.register, (s) => this.registerStep(s));
     waterfall(AttentionIds.status, (s) => this.status.askNumberStep(s), (s) => this.status.numberStep(s));
     waterfall(AttentionIds.verify, (s) => this.status.askVerifyStep(s), (s) => this.status.verifyStep(s));
+    waterfall(AttentionIds.code, (s) => this.status.askCodeStep(s), (s) => this.status.codeStep(s));
     this.initialDialogId = AttentionIds.triage;
   }
 

@@ -22,6 +22,7 @@ export const AttentionIds = {
   register: 'ventanilla.attention.register',
   status: 'ventanilla.attention.status',
   verify: 'ventanilla.attention.verify',
+  code: 'ventanilla.attention.code',
 } as const;
 
 /** How many times a question is asked again before the script moves on with what it has. */

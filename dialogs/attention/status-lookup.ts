@@ -4,7 +4,7 @@ import { RateLimiter } from '../../services/http/rate-limiter';
 import { STATUS_LABELS } from '../../services/tickets/ticket.service';
 import type { RequestDialogResult } from '../main.dialog';
 import { messages } from '../messages/es-MX';
-import { answerText, ask, AttentionIds, type Case, recordOutcome, say } from './case';
+import { answerText, ask, AttentionIds, type Case, CLAIMED_IDENTITY_CHANNELS, identityOf, recordOutcome, say } from './case';
 import type { Understanding } from './understanding';
 
 const m = messages.attention;
@@ -63,13 +63,49 @@ export class StatusLookup {
     const onFile = ticket?.requester ?? {};
     const email = typeof onFile.email === 'string' ? onFile.email.toLowerCase() : undefined;
     const phone = typeof onFile.phone === 'string' ? onFile.phone : undefined;
-    const proven =
-      ticket !== null &&
-      ((parsed.email !== undefined && email !== undefined && parsed.email.toLowerCase() === email) ||
-        (parsed.phone !== undefined && phone !== undefined && parsed.phone === phone));
+    const byEmail = parsed.email !== undefined && email !== undefined && parsed.email.toLowerCase() === email;
+    const byPhone = parsed.phone !== undefined && phone !== undefined && parsed.phone === phone;
+    const proven = ticket !== null && (byEmail || byPhone);
+    // Where identities can be linked, knowing the address is not enough: a code goes to it, and typing it back links
+    // this channel to the requester. The answer is the same whether the data matched or not.
+    const identity = identityOf(step.context);
+    if (identity && !CLAIMED_IDENTITY_CHANNELS.has(identity.kind) && this.desk.canLink?.() && (parsed.email !== undefined || parsed.phone !== undefined)) {
+      if (ticket && proven && ticket.requesterId && this.desk.startLink) {
+        const target = byEmail ? { kind: 'email' as const, value: email! } : { kind: 'phone' as const, value: phone! };
+        await this.desk.startLink(identity, ticket.requesterId, target);
+      }
+      return step.replaceDialog(AttentionIds.code, { ...c, tries: {} });
+    }
     if (ticket && proven) return this.tell(step, c, ticket);
     await step.context.sendActivity(say(m.statusRefused));
     return step.endDialog(this.result(c, null));
+  }
+
+  async askCodeStep(step: WaterfallStepContext<Case>): Promise<DialogTurnResult> {
+    const retry = (step.options.tries.answer ?? 0) > 0;
+    return step.prompt(AttentionIds.prompt, { prompt: ask(retry ? m.codeRetry : m.codeSent) });
+  }
+
+  /** The code typed back: the channel identity is linked to the requester, and the status told. */
+  async codeStep(step: WaterfallStepContext<Case>): Promise<DialogTurnResult> {
+    const c = step.options;
+    const identity = identityOf(step.context);
+    const requesterId = identity && this.desk.confirmLink ? await this.desk.confirmLink(identity, answerText(step)) : null;
+    const ticket = requesterId && c.ticketNumber ? await this.desk.findTicket(c.ticketNumber) : null;
+    if (requesterId && ticket && ticket.requesterId !== null && (await this.sameRequester(ticket.requesterId, requesterId))) {
+      const next: Case = { ...c, profile: { ...c.profile, requesterId } };
+      await step.context.sendActivity(say(m.linked));
+      return this.tell(step, next, ticket);
+    }
+    if ((c.tries.answer ?? 0) < 1) return step.replaceDialog(AttentionIds.code, { ...c, tries: { answer: 1 } });
+    await step.context.sendActivity(say(m.statusRefused));
+    return step.endDialog(this.result(c, null));
+  }
+
+  /** The ticket's requester is the one linked (or was merged into it). */
+  private async sameRequester(ticketRequester: string, linked: string): Promise<boolean> {
+    if (ticketRequester === linked) return true;
+    return (await this.desk.survivorOf?.(ticketRequester)) === linked;
   }
 
   private async tell(step: WaterfallStepContext<Case>, c: Case, ticket: DeskTicket): Promise<DialogTurnResult> {

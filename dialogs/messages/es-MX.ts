@@ -135,11 +135,44 @@ export const messages = {
     noTicketNumber: 'No identifiqué un número de reporte. Cuando lo tenga a la mano, con gusto le informo su estado; tiene la forma CAU-2026-000123.',
     askTicketNumber: '¿Cuál es el número de su reporte? Tiene la forma CAU-2026-000123.',
     ticketNumberRetry: 'Disculpe, no identifiqué el número. Escríbalo como aparece en su comprobante, por ejemplo CAU-2026-000123.',
+    codeSent:
+      'Si los datos coinciden con los del reporte, le acabo de enviar un código de 6 dígitos a ese correo o teléfono. Escríbalo aquí para confirmar que es usted.',
+    codeRetry: 'El código no coincide o ya venció. Revise el mensaje que le enviamos y escríbalo de nuevo (son 6 dígitos).',
+    linked: 'Gracias, confirmé su identidad. Desde ahora le reconoceré también por este medio.',
     verifyOwner: 'Por seguridad, ¿me confirma el correo electrónico o el teléfono con el que se registró el reporte?',
     statusRefused:
       'Lo siento, no puedo darle información de ese número con los datos proporcionados. Si usted hizo el reporte, verifique el número o comuníquese con la Mesa de Ayuda desde el medio con el que lo registró.',
     status: (p: { number: string; service: string; status: string; updated: string; group: string }) =>
       `Su reporte ${p.number} («${p.service}») está en estado «${p.status}». Última actualización: ${p.updated}. Lo atiende el grupo «${p.group}».`,
+  },
+  /** E-mail: a whole request per message; one reply asks for everything missing. */
+  email: {
+    empty: 'Recibimos su correo, pero no encontramos texto en él. Por favor, escríbanos en el cuerpo del mensaje qué necesita.',
+    needData: 'Para registrar su solicitud, le pido que responda a este correo con los siguientes datos:',
+    stillMissing: 'Gracias. Para terminar el registro, todavía me falta:',
+    replyToThis: 'Basta con responder a este mismo correo; no es necesario repetir lo que ya nos escribió.',
+    slotQuestions: {
+      name: 'Su nombre completo.',
+      unit: 'La escuela, centro o unidad donde se encuentra.',
+      role: 'Si es docente, personal administrativo o estudiante.',
+      extension: 'Su extensión telefónica (si no tiene, indíquelo).',
+      phone: 'Un teléfono de contacto a 10 dígitos (opcional).',
+      email: 'Un correo electrónico de contacto.',
+    } as Record<'name' | 'unit' | 'role' | 'extension' | 'phone' | 'email', string>,
+    clarify:
+      'Para orientarle mejor, ¿podría contarnos un poco más? Por ejemplo, qué equipo, sistema o servicio presenta el problema y qué sucede exactamente.',
+    whichService: (names: readonly string[]) =>
+      `Su solicitud puede corresponder a más de un servicio. Indíquenos cuál, con su número:\n${names.map((n, i) => `${i + 1}. ${n}`).join('\n')}`,
+    meanwhile: 'Mientras un resolutor le contacta, puede intentar lo siguiente:',
+    keepNumber: 'Le sugerimos conservar el número para dar seguimiento a su solicitud. Si necesita algo más, responda a este correo.',
+    addedToTicket: (number: string) =>
+      `Agregamos su mensaje al reporte ${number}; el grupo que lo atiende lo verá en su seguimiento. Si necesita algo más, responda a este correo.`,
+    noTicketNumber:
+      'Con gusto le informamos el estado de su reporte. Por favor, indíquenos el número, que tiene la forma CAU-2026-000123.',
+    queued: 'Turnamos su mensaje a un agente del Centro de Atención a Usuarios; le responderá por este mismo medio.',
+    noAgents: 'En este momento no hay agentes disponibles para atenderle por correo, así que registramos su solicitud para que le den seguimiento.',
+    /** The closing of every reply (protocol farewell, in writing). */
+    closing: 'Que tenga buen día.',
   },
   /** Live-agent handoff: the queue, the agent, and what is offered when nobody can attend. */
   handoff: {

@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db';
-import { requesterIdentities, requesters } from '../schema';
+import { identityCodes, requesterIdentities, requesters } from '../schema';
 
 export type RequesterRow = typeof requesters.$inferSelect;
 /** What the attention script knows about a person; absent fields are unknown. */
@@ -74,5 +74,66 @@ export class RequesterRepository {
       if (!winner) throw new Error('RequesterRepository.save(): identity race left no requester');
       return winner;
     });
+  }
+
+  /** The surviving record of `id` (a coordinator may have merged it into another), or null when unknown. */
+  async resolve(id: string): Promise<RequesterRow | null> {
+    let row = await this.findById(id);
+    for (let hops = 0; row?.mergedInto && hops < 5; hops++) row = await this.findById(row.mergedInto);
+    return row;
+  }
+
+  /**
+   * Links a channel identity to a requester on proof (`code`: a code sent to their address or phone was typed back).
+   * An identity linked elsewhere moves (the proof is newer); returns the requester now linked.
+   */
+  async link(identity: IdentityKey, requesterId: string, proof: string, now: Date): Promise<void> {
+    await this.db
+      .insert(requesterIdentities)
+      .values({ kind: identity.kind, value: identity.value, requesterId, verified: true, proof, createdAt: now })
+      .onConflictDoUpdate({ target: [requesterIdentities.kind, requesterIdentities.value], set: { requesterId, verified: true, proof } });
+  }
+
+  /** Stores a link code (only its hash) for `identity`; earlier unused codes of the identity stop working. */
+  async createCode(p: { identity: IdentityKey; requesterId: string; sentTo: 'email' | 'phone'; target: string; codeHash: string; expiresAt: Date }, now: Date): Promise<string> {
+    return this.db.transaction(async (tx) => {
+      await tx
+        .update(identityCodes)
+        .set({ usedAt: now })
+        .where(and(eq(identityCodes.kind, p.identity.kind), eq(identityCodes.value, p.identity.value), isNull(identityCodes.usedAt)));
+      const [row] = await tx
+        .insert(identityCodes)
+        .values({ kind: p.identity.kind, value: p.identity.value, requesterId: p.requesterId, sentTo: p.sentTo, target: p.target, codeHash: p.codeHash, expiresAt: p.expiresAt, createdAt: now })
+        .returning({ id: identityCodes.id });
+      if (!row) throw new Error('RequesterRepository.createCode(): insert returned nothing');
+      return row.id;
+    });
+  }
+
+  /**
+   * Checks a typed code against the identity's newest live code (one attempt counted, under a row lock). Returns the
+   * code's requester when it matches (the code is then used up), null otherwise; `check` compares hashes.
+   */
+  async useCode(identity: IdentityKey, check: (codeHash: string, codeId: string) => boolean, maxAttempts: number, now: Date): Promise<{ requesterId: string; sentTo: string; target: string } | null> {
+    return this.db.transaction(async (tx) => {
+      const [code] = await tx
+        .select()
+        .from(identityCodes)
+        .where(and(eq(identityCodes.kind, identity.kind), eq(identityCodes.value, identity.value), isNull(identityCodes.usedAt), gt(identityCodes.expiresAt, now)))
+        .orderBy(desc(identityCodes.createdAt))
+        .limit(1)
+        .for('update');
+      if (!code || code.attempts >= maxAttempts) return null;
+      const ok = check(code.codeHash, code.id);
+      await tx
+        .update(identityCodes)
+        .set({ attempts: code.attempts + 1, ...(ok ? { usedAt: now } : {}) })
+        .where(eq(identityCodes.id, code.id));
+      return ok ? { requesterId: code.requesterId, sentTo: code.sentTo, target: code.target } : null;
+    });
+  }
+
+  async setCodeHash(id: string, codeHash: string): Promise<void> {
+    await this.db.update(identityCodes).set({ codeHash }).where(eq(identityCodes.id, id));
   }
 }

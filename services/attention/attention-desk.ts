@@ -1,6 +1,7 @@
 import type { AttentionRepository, NewOutboxMessage, RequesterRepository, RequesterRow, TicketRow } from '../../models';
 import type { CatalogFile } from '../catalog/catalog-format';
 import type { RouteDecision } from '../nlu/router';
+import type { IdentityLinkService } from '../requesters/identity-link.service';
 import type { TicketService } from '../tickets/ticket.service';
 import type { AttentionOutcome, Desk, DeskTicket, KnownPerson, PersonIdentity, PersonSlots, TicketRequest } from './desk';
 
@@ -23,6 +24,8 @@ export interface AttentionDeskDeps {
   notifications?: (ticket: TicketRow) => readonly NewOutboxMessage[];
   /** Called after a ticket was created (wakes the outbox worker). */
   onRegistered?: (ticket: TicketRow) => void;
+  /** Links channel identities to requesters on proof (codes); absent = no linking. */
+  links?: Pick<IdentityLinkService, 'start' | 'confirm'>;
   /** Called for each outcome recorded the first time (metrics). */
   onOutcome?: (outcome: AttentionOutcome) => void;
 }
@@ -41,6 +44,9 @@ function toTicket(row: TicketRow): DeskTicket {
     updatedAt: row.updatedAt,
   };
 }
+
+/** The requester adding to their own ticket (a system actor with the right to write notes). */
+const REQUESTER_VIEWER = { id: 'requester', email: 'solicitante', role: 'admin' as const };
 
 /** What is stored of a person. */
 const PERSON_KEYS = ['name', 'unitCode', 'unitName', 'role', 'extension', 'email', 'phone'] as const;
@@ -90,13 +96,15 @@ export class AttentionDesk implements Desk {
 
   async registerTicket(request: TicketRequest): Promise<{ ticket: DeskTicket; created: boolean }> {
     const r = request.requester;
+    // A coordinator may have merged the person's record meanwhile: the ticket goes to the surviving one.
+    const requesterId = request.requesterId ? ((await this.deps.requesters.resolve(request.requesterId))?.id ?? null) : null;
     const { ticket, created } = await this.deps.tickets.register(
       {
         kind: request.kind,
         serviceCode: request.serviceCode,
         serviceName: request.serviceName,
         resolverGroup: request.resolverGroup,
-        requesterId: request.requesterId,
+        requesterId,
         requester: {
           ...(r.name ? { name: r.name } : {}),
           ...(r.email ? { email: r.email } : {}),
@@ -122,7 +130,7 @@ export class AttentionDesk implements Desk {
       conversationId: request.conversationId,
       channel: request.channel,
       outcome: request.kind === 'informative' ? 'informative' : 'ticket',
-      requesterId: request.requesterId,
+      requesterId,
       unitCode: r.unitCode ?? null,
       serviceCode: request.serviceCode,
       ticketId: ticket.id,
@@ -144,6 +152,27 @@ export class AttentionDesk implements Desk {
   async findTicket(number: string): Promise<DeskTicket | null> {
     const row = await this.deps.tickets.find(number);
     return row ? toTicket(row) : null;
+  }
+
+  async survivorOf(id: string): Promise<string | null> {
+    return (await this.deps.requesters.resolve(id))?.id ?? null;
+  }
+
+  canLink(): boolean {
+    return Boolean(this.deps.links);
+  }
+
+  async startLink(identity: PersonIdentity, requesterId: string, target: { kind: 'email' | 'phone'; value: string }): Promise<boolean> {
+    return this.deps.links ? this.deps.links.start({ kind: identity.kind, value: identity.value }, requesterId, target) : false;
+  }
+
+  async confirmLink(identity: PersonIdentity, code: string): Promise<string | null> {
+    return this.deps.links ? this.deps.links.confirm({ kind: identity.kind, value: identity.value }, code) : null;
+  }
+
+  async addRequesterNote(number: string, text: string): Promise<void> {
+    const note = `Mensaje del solicitante: ${text.replace(/\s+/g, ' ').trim()}`.slice(0, 4000);
+    await this.deps.tickets.addNote(number, note, REQUESTER_VIEWER);
   }
 
   async recordOutcome(outcome: Parameters<Desk['recordOutcome']>[0]): Promise<void> {

@@ -86,6 +86,19 @@ export interface Desk {
   /** Tickets of the conversation whose number the person was not told (a crash cut the reply). */
   unannounced(conversationId: string): Promise<DeskTicket[]>;
   findTicket(number: string): Promise<DeskTicket | null>;
+  /**
+   * Sends a code to the requester's e-mail or phone on file so that `identity` (a Messenger PSID, an X id…) can prove
+   * it is them; false when no code can go that way. Absent = the deployment cannot link identities.
+   */
+  /** The surviving requester of `id` (a coordinator may have merged it), or null when unknown. */
+  survivorOf?(id: string): Promise<string | null>;
+  /** True when codes can be sent (and identities linked) in this deployment. */
+  canLink?(): boolean;
+  startLink?(identity: PersonIdentity, requesterId: string, target: { kind: 'email' | 'phone'; value: string }): Promise<boolean>;
+  /** Checks the typed code; on success links `identity` to the requester and returns the requester's id. */
+  confirmLink?(identity: PersonIdentity, code: string): Promise<string | null>;
+  /** Adds what the requester wrote later (an e-mail in the ticket's thread) to the ticket's history. */
+  addRequesterNote?(number: string, text: string): Promise<void>;
   recordOutcome(outcome: {
     conversationId: string;
     channel: string;

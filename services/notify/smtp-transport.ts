@@ -9,6 +9,8 @@ export interface EmailPayload {
   text: string;
   html?: string;
   headers?: Record<string, string>;
+  /** A Message-ID chosen by the sender (a reply that later mail must thread under); default one from the outbox id. */
+  messageId?: string;
 }
 
 const noLineBreaks = (s: string) => !/[\r\n]/.test(s);
@@ -19,6 +21,7 @@ const emailPayloadSchema = z.object({
   text: z.string(),
   html: z.string().optional(),
   headers: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/), z.string().max(998).refine(noLineBreaks)).optional(),
+  messageId: z.string().regex(/^<[^<>\s@]+@[^<>\s@]+>$/).max(250).optional(),
 });
 
 export interface SmtpTransportOptions {
@@ -77,7 +80,7 @@ export class SmtpTransport implements Transport {
       text: p.text,
       ...(p.html !== undefined ? { html: p.html } : {}),
       headers: { ...p.headers, 'X-Ventanilla-Delivery': String(message.id) },
-      messageId: `<outbox-${message.id}@${this.domain}>`,
+      messageId: p.messageId ?? `<outbox-${message.id}@${this.domain}>`,
     });
     // Some recipients accepted, others refused: sending again would repeat the message to the accepted ones.
     if (info.rejected.length > 0) {

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../app/config';
-import { createApplication, type Application, type Clock } from '../../app/container';
+import { createApplication, type Application, type ApplicationOverrides, type Clock } from '../../app/container';
 import type { Database } from '../../models';
 import { openTestDatabase, type TestDatabase } from './test-database';
 
@@ -24,7 +24,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
  * TEST_DATABASE_URL), or over `database` when given (restart tests reuse one).
  */
 export async function startApp(
-  options: { env?: Record<string, string>; clock?: Clock; database?: Database; testDatabase?: TestDatabase } = {},
+  options: { env?: Record<string, string>; clock?: Clock; database?: Database; testDatabase?: TestDatabase; overrides?: ApplicationOverrides } = {},
 ): Promise<RunningApp & { testDatabase: TestDatabase | undefined }> {
   const config = testConfig(options.env);
   // With DATA_DIR or DATABASE_URL in env the application opens its database from config, as in production.
@@ -37,6 +37,7 @@ export async function startApp(
     ...(database ? { database } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     defaultMetrics: false,
+    ...options.overrides,
   });
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = app.server.address() as AddressInfo;

@@ -41,10 +41,21 @@ describe('loadConfig', () => {
   });
 
   it('parses numbers, booleans, lists and trims values', () => {
-    const c = loadConfig({ PORT: ' 8080 ', WEBCHAT_ANONYMOUS: 'false', IMAP_URL: 'imaps://a@x/INBOX, imap://b@y', PUBLIC_BASE_URL: 'https://cau.example.mx/' });
+    const c = loadConfig({
+      PORT: ' 8080 ',
+      WEBCHAT_ANONYMOUS: 'false',
+      IMAP_URL: 'imaps://mesa%40ipn.mx:s3cr%3At@x:993/INBOX, imap://b:p@y/Soporte',
+      SMTP_URL: 'smtp://y:25',
+      PUBLIC_BASE_URL: 'https://cau.example.mx/',
+    });
     expect(c.port).toBe(8080);
     expect(c.directLine.anonymousWebChat).toBe(false);
-    expect(c.imap?.urls).toEqual(['imaps://a@x/INBOX', 'imap://b@y']);
+    expect(c.imap?.mailboxes.map((m) => [m.user, m.password, m.host, m.secure, m.mailbox])).toEqual([
+      ['mesa@ipn.mx', 's3cr:t', 'x', true, 'INBOX'],
+      ['b', 'p', 'y', false, 'Soporte'],
+    ]);
+    expect(channelStatus(c).find((s) => s.channel === 'email')).toMatchObject({ enabled: true });
+    expect(() => loadConfig({ IMAP_URL: 'imap://b:p@y/INBOX' })).toThrow(/SMTP_URL/);
     expect(c.publicBaseUrl).toBe('https://cau.example.mx');
   });
 
