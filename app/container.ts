@@ -20,6 +20,7 @@ import { CallbackScheduler } from '../services/callbacks/callback-scheduler';
 import { CallbackService } from '../services/callbacks/callback.service';
 import { DirectoryService } from '../services/directory/directory.service';
 import { TicketRoutes } from '../console/api/ticket.routes';
+import { AttachmentRoutes } from '../console/api/attachment.routes';
 import { AgentSockets } from '../console/realtime/agent-socket';
 import { DirectLinePersonChannel } from '../bots/channels/directline/directline-person';
 import { assertTwilioPublicUrl, createTwilioChannels, type TwilioChannels } from '../bots/channels/twilio-voice/twilio-channels';
@@ -54,6 +55,7 @@ import { ticketNotifications } from '../services/notify/ticket-notifications';
 import { WebhookTransport } from '../services/notify/webhook-transport';
 import { defaultUnits, readUnitsFile } from '../services/script/units';
 import { TicketService } from '../services/tickets/ticket.service';
+import { AttachmentService } from '../services/tickets/attachment.service';
 import { UserService } from '../services/users/user.service';
 import type { Config } from './config';
 import { makeServer } from './server';
@@ -76,6 +78,8 @@ export interface Application {
   catalogRouter: CatalogRouter;
   sessions: SessionService;
   tickets: TicketService;
+  /** The files people attached to their messages (e-mail), for the console. */
+  attachments: AttachmentService;
   outbox: OutboxWorker;
   metrics: Metrics;
   tracker: TurnTracker;
@@ -163,6 +167,7 @@ export async function createApplication(config: Config, logger: Logger, override
   const tracker = new TurnTracker(32);
 
   const tickets = new TicketService(repositories.tickets, clock, { prefix: config.tickets.prefix, timeZone: config.tz, matrix: config.tickets.matrix });
+  const attachments = new AttachmentService({ email: repositories.email, tickets: repositories.tickets });
   const transports: { email?: Transport; webhook?: Transport } = {
     ...(config.smtp ? { email: new SmtpTransport({ url: config.smtp.url, from: config.smtp.from, logger: logger.child({ component: 'smtp' }) }) } : {}),
     ...(config.notify.webhook ? { webhook: new WebhookTransport({ secret: config.notify.webhook.secret, clock }) } : {}),
@@ -404,6 +409,7 @@ export async function createApplication(config: Config, logger: Logger, override
             botName: config.bot.name,
             orgName: config.bot.orgName,
             timeZone: config.tz,
+            mailboxAddresses: Object.fromEntries(config.imap.mailboxes.filter((m) => m.user.includes('@')).map((m) => [m.name, m.user])),
           },
           mailboxes: config.imap.mailboxes,
           lock: (key) => database.tryLock(key),
@@ -493,6 +499,7 @@ export async function createApplication(config: Config, logger: Logger, override
       new CatalogRoutes({ sessions, catalog, router: catalogRouter }),
       // Requests that came by letter or in person are named, routed and mailed like the bot's.
       new TicketRoutes({ sessions, tickets, catalog: catalogRouter, notifications, onRegistered: () => outbox.wake() }),
+      new AttachmentRoutes({ sessions, attachments }),
       new HandoffRoutes({ sessions, handoff }),
       new AgentPhoneRoutes({ sessions, users }),
       new DirectoryRoutes({ sessions, directory }),
@@ -552,6 +559,7 @@ export async function createApplication(config: Config, logger: Logger, override
     catalogRouter,
     sessions,
     tickets,
+    attachments,
     outbox,
     handoff,
     agentSockets,

@@ -119,7 +119,7 @@ export class Database {
       const locks = new Set<Client>();
       const lock: LockFn = async (key) => {
         // Keep-alive probes notice a server that vanished without closing the socket.
-        const client = new Client({ connectionString: options.url, keepAlive: true });
+        const client = new Client({ connectionString: options.url, keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: 10_000 });
         let lostResolve: () => void = () => undefined;
         const lost = new Promise<void>((resolve) => (lostResolve = resolve));
         let released = false;
@@ -128,8 +128,15 @@ export class Database {
           locks.delete(client);
           if (!released) lostResolve();
         });
-        await client.connect();
-        const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [key]);
+        let rows: Array<{ ok: boolean }>;
+        try {
+          await client.connect();
+          ({ rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [key]));
+        } catch (err) {
+          released = true;
+          await client.end().catch(() => undefined);
+          throw err;
+        }
         if (!rows[0]?.ok) {
           released = true;
           await client.end().catch(() => undefined);

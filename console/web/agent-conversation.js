@@ -21,6 +21,8 @@ import {
 } from './labels.js';
 
 const TYPING_EVERY_MS = 3000;
+/** Only our own download route is linked; anything else a transcript line names is shown as text. */
+const ATTACHMENT_URL = /^\/api\/attachments\/[A-Za-z0-9-]{1,64}$/;
 const timeFormat = new Intl.DateTimeFormat('es-MX', { timeZone: 'America/Mexico_City', hour: '2-digit', minute: '2-digit' });
 
 /** Drafts of unsent replies, per handoff, kept while the page lives. */
@@ -200,7 +202,30 @@ export class ConversationPane {
       'li',
       { class: `line line--${line.from}`, 'data-seq': String(line.seq) },
       h('p', { class: 'line__meta' }, h('span', { class: 'line__who' }, who), line.from === 'system' ? h('span', { class: 'line__kind' }, ' · automático') : null, ' ', h('time', { datetime: line.at }, timeOf(line.at))),
-      h('p', { class: 'line__text' }, line.text),
+      line.text || !this.hasFiles(line) ? h('p', { class: 'line__text' }, line.text) : null,
+      this.fileList(line),
+    );
+  }
+
+  hasFiles(line) {
+    return line.from === 'person' && Array.isArray(line.attachments) && line.attachments.length > 0;
+  }
+
+  /** The files the person attached, as download links (never shown inline). */
+  fileList(line) {
+    if (!this.hasFiles(line)) return null;
+    return h(
+      'ul',
+      { class: 'line__files', 'aria-label': 'Archivos adjuntos' },
+      line.attachments.map((file) => {
+        const name = typeof file?.name === 'string' && file.name.trim() !== '' ? file.name : 'Archivo adjunto';
+        const url = typeof file?.contentUrl === 'string' && file.contentUrl.startsWith('/api/attachments/') && ATTACHMENT_URL.test(file.contentUrl) ? file.contentUrl : null;
+        return h(
+          'li',
+          { class: 'line__file' },
+          url ? h('a', { href: url, download: name, rel: 'noopener noreferrer', title: `Descargar ${name}` }, name) : h('span', { class: 'muted' }, `${name} (no disponible)`),
+        );
+      }),
     );
   }
 

@@ -117,7 +117,7 @@ export class EmailDialog extends Dialog {
   /** A new thread: what is known of the sender (an earlier request, or the address itself). */
   private async start(context: TurnContext): Promise<EmailCase> {
     const identity = identityOf(context);
-    const known = identity ? await this.deps.desk.findPerson(identity) : null;
+    const known = identity && !unverifiedSender(context) ? await this.deps.desk.findPerson(identity) : null;
     const facts: PersonSlots = { ...channelFacts(context) };
     // «Ana López Pérez <ana@…>»: the sender's display name, when it is a full name.
     const display = (context.activity.from?.name ?? '').replace(/["']/g, '').trim();
@@ -141,10 +141,11 @@ export class EmailDialog extends Dialog {
       await context.sendActivity(say(m.empty));
       return c;
     }
-    // A status question, in any message of the thread.
+    // A ticket named in any message of the thread: its status, and what else the message says goes on that ticket.
     const numbers = this.deps.understanding.ticketNumbers(words);
     if (numbers.length > 0 && (c.stage !== 'registered' || !numbers.includes(c.ticketNumber ?? ''))) {
-      return this.status(context, c, numbers[0]!);
+      const more = !this.deps.understanding.isStatusQuestion(text) && wordCount(text) > 12;
+      return this.status(context, c, numbers[0]!, more ? text : null);
     }
     if (c.stage === 'registered' && c.ticketNumber) {
       if (this.deps.understanding.isStatusQuestion(text)) return this.status(context, c, c.ticketNumber);
@@ -247,7 +248,8 @@ export class EmailDialog extends Dialog {
     if (!slots.name) slots.name = NOT_GIVEN;
     if (!slots.unitName) slots.unitName = NOT_GIVEN;
     const identity = identityOf(context);
-    if (identity) {
+    // A forged From (the sender's domain failed DMARC/SPF) must not change anyone's record.
+    if (identity && !unverifiedSender(context)) {
       const stored: PersonSlots = { ...c.slots };
       delete stored.noExtension;
       c.requesterId = await desk.savePerson(identity, stored);
@@ -330,10 +332,13 @@ export class EmailDialog extends Dialog {
     if (parsed.email && !s.email) s.email = parsed.email;
   }
 
-  /** The status of a ticket, told only to its requester: the same requester, or a message from the address on file. */
-  private async status(context: TurnContext, c: EmailCase, number: string): Promise<EmailCase> {
+  /**
+   * The status of a ticket, told only to its requester: the same requester, or a message from the address on file (the
+   * reply goes to that address anyway). `note`: what else the message said, added to the ticket.
+   */
+  private async status(context: TurnContext, c: EmailCase, number: string, note: string | null = null): Promise<EmailCase> {
     const ticket = await this.deps.desk.findTicket(number);
-    const sender = channelFacts(context).email;
+    const sender = unverifiedSender(context) ? undefined : channelFacts(context).email;
     const onFile = typeof ticket?.requester.email === 'string' ? ticket.requester.email.toLowerCase() : undefined;
     const owner =
       ticket !== null &&
@@ -357,6 +362,10 @@ export class EmailDialog extends Dialog {
     await context.sendActivity(
       say(messages.attention.status({ number: ticket.number, service: ticket.serviceName ?? 'Sin servicio', status: label, updated, group: ticket.resolverGroup ?? 'Mesa de Ayuda' })),
     );
+    if (note) {
+      await this.deps.desk.addRequesterNote?.(ticket.number, note.slice(0, 4000));
+      await context.sendActivity(say(m.statusAndNote(ticket.number)));
+    }
     await this.record(context, c, 'status_lookup', ticket.id);
     return c.stage === 'collecting' && c.request === '' ? { ...c, stage: 'done' } : c;
   }
@@ -441,6 +450,15 @@ export class EmailDialog extends Dialog {
     if (!code) return undefined;
     return this.deps.desk.catalog?.services.find((s) => s.code === code && s.active);
   }
+}
+
+function wordCount(text: string): number {
+  return text.split(/\s+/).filter((w) => w !== '').length;
+}
+
+/** The receiving server found the From forged (see the e-mail channel's `senderUnverified`). */
+function unverifiedSender(context: TurnContext): boolean {
+  return (context.activity.channelData as { senderUnverified?: unknown } | undefined)?.senderUnverified === true;
 }
 
 function numbered(intro: string, lines: readonly string[]): string {

@@ -165,14 +165,13 @@ export const messages = {
       `Su solicitud puede corresponder a más de un servicio. Indíquenos cuál, con su número:\n${names.map((n, i) => `${i + 1}. ${n}`).join('\n')}`,
     meanwhile: 'Mientras un resolutor le contacta, puede intentar lo siguiente:',
     keepNumber: 'Le sugerimos conservar el número para dar seguimiento a su solicitud. Si necesita algo más, responda a este correo.',
+    statusAndNote: (number: string) => `Agregamos lo que nos escribe al reporte ${number}, para que el grupo que lo atiende lo tome en cuenta.`,
     addedToTicket: (number: string) =>
       `Agregamos su mensaje al reporte ${number}; el grupo que lo atiende lo verá en su seguimiento. Si necesita algo más, responda a este correo.`,
     noTicketNumber:
       'Con gusto le informamos el estado de su reporte. Por favor, indíquenos el número, que tiene la forma CAU-2026-000123.',
-    queued: 'Turnamos su mensaje a un agente del Centro de Atención a Usuarios; le responderá por este mismo medio.',
+    queued: 'Turnamos su mensaje a un agente de la Mesa de Ayuda; le responderá por este mismo medio.',
     noAgents: 'En este momento no hay agentes disponibles para atenderle por correo, así que registramos su solicitud para que le den seguimiento.',
-    /** The closing of every reply (protocol farewell, in writing). */
-    closing: 'Que tenga buen día.',
   },
   /** Live-agent handoff: the queue, the agent, and what is offered when nobody can attend. */
   handoff: {

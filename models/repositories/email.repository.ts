@@ -66,6 +66,17 @@ export class EmailRepository {
     return row ?? null;
   }
 
+  /** The first record of an inbound Message-ID in any mailbox (the same mail sent to both of the desk's), or null. */
+  async findInboundAnywhere(messageId: string): Promise<EmailMessageRow | null> {
+    const [row] = await this.db
+      .select()
+      .from(emailMessages)
+      .where(and(eq(emailMessages.direction, 'in'), eq(emailMessages.messageId, messageId)))
+      .orderBy(asc(emailMessages.pk))
+      .limit(1);
+    return row ?? null;
+  }
+
   /** Records an inbound message as received (idempotent); returns the stored row. */
   async receive(message: InboundEmail, now: Date): Promise<EmailMessageRow> {
     await this.db
@@ -124,6 +135,7 @@ export class EmailRepository {
             direction: 'out',
             conversationId: reply.conversationId,
             status: 'queued',
+            reason: 'bot',
             fromAddress: null,
             subject: reply.subject,
             references: reply.references,
@@ -151,6 +163,7 @@ export class EmailRepository {
           direction: 'out',
           conversationId: reply.conversationId,
           status: 'queued',
+          reason: 'agent',
           subject: reply.subject,
           references: reply.references,
           createdAt: now,
@@ -182,13 +195,13 @@ export class EmailRepository {
     return row ?? null;
   }
 
-  /** How many replies went to conversations of `sender` since `since` (a loop guard). */
+  /** How many of the bot's own replies went to conversations of `sender` since `since` (a loop guard; agents' mail does not count). */
   async repliesTo(sender: string, since: Date): Promise<number> {
     const [row] = await this.db
       .select({ n: sql<number>`count(*)::int` })
       .from(emailMessages)
       .innerJoin(conversations, eq(conversations.id, emailMessages.conversationId))
-      .where(and(eq(emailMessages.direction, 'out'), eq(conversations.userId, sender), gte(emailMessages.createdAt, since)));
+      .where(and(eq(emailMessages.direction, 'out'), eq(emailMessages.reason, 'bot'), eq(conversations.userId, sender), gte(emailMessages.createdAt, since)));
     return row?.n ?? 0;
   }
 

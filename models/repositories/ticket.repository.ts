@@ -173,6 +173,17 @@ export class TicketRepository {
     return row ?? null;
   }
 
+  /** The newest ticket of a conversation that the scope lets its reader see, or null (attachments follow it). */
+  async findVisibleInConversation(conversationId: string, scope: TicketScope): Promise<TicketRow | null> {
+    const [row] = await this.db
+      .select()
+      .from(tickets)
+      .where(and(eq(tickets.conversationId, conversationId), scopeCondition(scope)))
+      .orderBy(desc(tickets.createdAt))
+      .limit(1);
+    return row ?? null;
+  }
+
   /**
    * Changes a ticket under a row lock (as transition() does) and records one history event:
    * `decide` sees the locked row and returns the change, or null for none (nothing is written).

@@ -47,6 +47,10 @@ export interface ImapMailboxOptions {
 export type ImapMailboxState = 'stopped' | 'connecting' | 'idle' | 'reading' | 'backoff';
 
 const SEEN = '\\Seen';
+/** The keyword of a message the bot gave up on (it is left unseen, for a person). */
+export const ERROR_KEYWORD = '$VentanillaError';
+/** Failed reads of one message before it is flagged and skipped. */
+const MAX_FAILURES = 5;
 /** Quiet time before imapflow starts IDLE: short, so mail that arrives right after a pass is reported at once. */
 const AUTO_IDLE_DELAY_MS = 1_000;
 const CONNECTION_TIMEOUT_MS = 30_000;
@@ -64,6 +68,8 @@ export class ImapMailbox {
   private readonly backoffInitialMs: number;
   private readonly backoffMaxMs: number;
   private readonly maxBytes: number;
+  /** Failed reads per `uidValidity:uid` (this process). */
+  private readonly failedReads = new Map<string, number>();
   private readonly factory: (options: ImapFlowOptions) => ImapFlow;
 
   private stopped = true;
@@ -235,18 +241,23 @@ export class ImapMailbox {
     return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
   }
 
-  /** One reading pass over the unseen messages, in UID order; stops at the first message whose handler rejects. */
+  /**
+   * One reading pass over the unseen messages, in UID order. A message whose handler rejects stays unseen for the next
+   * pass and the pass goes on (one bad message must not stop the mailbox); after {@link MAX_FAILURES} failed reads it is
+   * flagged `$VentanillaError` and left for a person.
+   */
   private async readUnseen(): Promise<void> {
     const client = this.client;
     if (!client || this.stopped || !client.usable) return;
     this.currentState = 'reading';
     let read = 0;
     try {
-      const uids = await this.locked(client, async () => ((await client.search({ seen: false }, { uid: true })) || []).sort((a, b) => a - b));
+      const uids = await this.locked(client, async () =>
+        ((await client.search({ seen: false, unKeyword: ERROR_KEYWORD }, { uid: true })) || []).sort((a, b) => a - b),
+      );
       for (const uid of uids) {
         if (this.stopped || client !== this.client) break;
-        if (!(await this.readOne(client, uid))) break;
-        read++;
+        if (await this.readOne(client, uid)) read++;
       }
       this.lastCheckAt = new Date();
     } catch (err) {
@@ -285,7 +296,18 @@ export class ImapMailbox {
         await this.options.onTooLarge?.({ uid, size: fetched.size });
       }
     } catch (err) {
-      this.log('warn', { uid, err: describe(err as Error) }, 'IMAP message handler failed; message left unseen for the next pass');
+      const key = `${fetched.uidValidity}:${uid}`;
+      const failures = (this.failedReads.get(key) ?? 0) + 1;
+      this.failedReads.set(key, failures);
+      if (failures < MAX_FAILURES) {
+        this.log('warn', { uid, failures, err: describe(err as Error) }, 'IMAP message handler failed; message left unseen for the next pass');
+        return false;
+      }
+      this.failedReads.delete(key);
+      this.log('error', { uid, failures, err: describe(err as Error) }, 'IMAP message could not be processed; flagged $VentanillaError for a person to read');
+      await this.locked(client, async (uidValidity) => {
+        if (uidValidity === fetched.uidValidity) await client.messageFlagsAdd(range, [ERROR_KEYWORD], { uid: true });
+      }).catch((flagErr: unknown) => this.log('warn', { uid, err: describe(flagErr as Error) }, 'IMAP could not flag the message'));
       return false;
     }
     await this.locked(client, async (uidValidity) => {

@@ -209,6 +209,8 @@ export interface TranscriptLine {
   from: 'person' | 'bot' | 'agent' | 'system';
   name: string | null;
   text: string;
+  /** Files the person attached (e-mail), linked to the console's download route; absent when none. */
+  attachments?: Array<{ name: string; contentType: string; contentUrl: string }>;
 }
 
 /** The full detail of one conversation for the agent. */

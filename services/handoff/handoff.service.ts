@@ -965,7 +965,8 @@ function toLine(r: RecordedActivity): TranscriptLine | null {
   const a = r.activity as Record<string, unknown> & { type: string };
   if (a.type !== 'message') return null;
   const text = typeof a.text === 'string' ? a.text : '';
-  if (text === '') return null;
+  const attachments = attachmentsOf(a.attachments);
+  if (text === '' && attachments.length === 0) return null;
   const from = (a.from ?? {}) as { role?: string; name?: string };
   const data = (a.channelData ?? {}) as { agent?: boolean; automatic?: boolean; speakerName?: string };
   const kind: TranscriptLine['from'] = from.role === 'user' ? 'person' : data.automatic ? 'system' : data.agent ? 'agent' : 'bot';
@@ -975,7 +976,18 @@ function toLine(r: RecordedActivity): TranscriptLine | null {
     from: kind,
     name: typeof from.name === 'string' && from.name !== '' ? from.name : null,
     text,
+    ...(attachments.length > 0 ? { attachments } : {}),
   };
+}
+
+/** The files of an activity the console may link to: only those served by our download route. */
+function attachmentsOf(value: unknown): NonNullable<TranscriptLine['attachments']> {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item: unknown) => {
+    const a = (item ?? {}) as { name?: unknown; contentType?: unknown; contentUrl?: unknown };
+    if (typeof a.contentUrl !== 'string' || !a.contentUrl.startsWith('/api/attachments/')) return [];
+    return [{ name: typeof a.name === 'string' ? a.name : '', contentType: typeof a.contentType === 'string' ? a.contentType : '', contentUrl: a.contentUrl }];
+  });
 }
 
 /** Keeps the context small enough for one row and one NOTIFY-free read (strings cut to 2000 characters). */

@@ -34,7 +34,8 @@ export interface TicketNotificationSettings {
 export function ticketNotifications(ticket: TicketRow, settings: TicketNotificationSettings): NewOutboxMessage[] {
   const view = ticketView(ticket, settings);
   const out: NewOutboxMessage[] = [];
-  if (settings.email && settings.requester && view.requester.email) {
+  // A ticket registered by e-mail was told in the thread's reply already: a second, unthreaded e-mail would split it.
+  if (settings.email && settings.requester && view.requester.email && ticket.channel !== 'email') {
     out.push({ kind: 'email', dedupeKey: `ticket:${ticket.id}:requester`, payload: toPayload(requesterEmail(view, settings)) });
   }
   const mailboxOf = (group: string) => (Object.hasOwn(settings.groupEmails, group) ? settings.groupEmails[group] : undefined);

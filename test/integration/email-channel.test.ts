@@ -8,6 +8,8 @@ import { createAgent } from './twilio-fixture';
 const MAILBOX_USER = 'mesa@cau.test';
 const MAILBOX_PASSWORD = 'clave-de-prueba';
 const OUR_ADDRESS = 'mesa@cau.test';
+/** The desk's second mailbox (seed 003 lists two). */
+const SECOND_USER = 'cau@cau.test';
 
 /**
  * The e-mail channel end to end: a real Dovecot holds the mailbox (read over IMAP with IDLE), a real SMTP server on
@@ -21,12 +23,12 @@ describe('E-mail channel (IMAP in, SMTP out)', () => {
   let sequence = 0;
 
   beforeAll(async () => {
-    dovecot = await DovecotServer.start({ users: [{ user: MAILBOX_USER, password: MAILBOX_PASSWORD }] });
+    dovecot = await DovecotServer.start({ users: [{ user: MAILBOX_USER, password: MAILBOX_PASSWORD }, { user: SECOND_USER, password: MAILBOX_PASSWORD }] });
     smtp = new LoopbackSmtpServer();
     await smtp.listen(0);
     running = await startApp({
       env: {
-        IMAP_URL: dovecot.url(MAILBOX_USER, MAILBOX_PASSWORD),
+        IMAP_URL: `${dovecot.url(MAILBOX_USER, MAILBOX_PASSWORD)},${dovecot.url(SECOND_USER, MAILBOX_PASSWORD)}`,
         SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
         SMTP_FROM: `Mesa de Ayuda <${OUR_ADDRESS}>`,
         NOTIFY_REQUESTER: 'false',
@@ -281,5 +283,95 @@ describe('E-mail channel (IMAP in, SMTP out)', () => {
     const lines = await running.app.conversations.since(conversationId, 0, 200);
     expect(lines.some((l) => l.activity.text === 'Ya me llegó, muchas gracias.')).toBe(true);
     expect(smtp.received.some((m) => m.inReplyTo === answer.id)).toBe(false);
+  }, 60_000);
+
+  it('answers once a mail sent to both of the desk\'s mailboxes', async () => {
+    const mail = raw({
+      from: 'Jorge Ramos Vela <jorge.ramos@persona.test>',
+      subject: 'No puedo entrar a mi correo',
+      body: 'Soy estudiante de la ESCOM. Olvidé la contraseña de mi correo institucional.',
+    });
+    await dovecot.append(MAILBOX_USER, mail.source);
+    await dovecot.append(SECOND_USER, mail.source);
+    await replyTo(mail.id);
+    const rows = await until(async () => {
+      const list = await Promise.all(email.status().map((m) => running.app.repositories.email.findInbound(m.name, mail.id)));
+      return list.every((r) => r && r.status !== 'received') ? list : null;
+    }, 'both copies done');
+    expect(rows.map((r) => r?.conversationId ?? r?.reason).filter(Boolean)).toHaveLength(2);
+    await email.check();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(smtp.received.filter((m) => m.inReplyTo === mail.id)).toHaveLength(1);
+    const conversation = rows.find((r) => r?.conversationId)?.conversationId;
+    expect(await ticketCount(conversation!)).toBe(1);
+  }, 60_000);
+
+  it('stores a message with a NUL byte instead of stopping the mailbox on it', async () => {
+    const mail = raw({ from: 'nul@persona.test', subject: 'Prueba', body: 'La impresora no imprime.' });
+    const poisoned = mail.source.replace('Content-Transfer-Encoding: 8bit', 'Content-Transfer-Encoding: quoted-printable').replace('La impresora no imprime.', 'La impresora=00 no imprime.');
+    await dovecot.append(MAILBOX_USER, poisoned);
+    const reply = await replyTo(mail.id);
+    expect(reply.text).toMatch(/Su nombre completo/);
+  }, 60_000);
+
+  it('adds what a message says to the ticket it names, besides telling its status', async () => {
+    const registered = smtp.received.find((m) => /CAU-\d{4}-\d{6}/.test(m.text ?? '') && m.to && !Array.isArray(m.to) && m.to.value[0]?.address === 'ana.lopez@persona.test');
+    const number = /CAU-\d{4}-\d{6}/.exec(registered?.text ?? '')?.[0];
+    const mail = raw({
+      from: 'ana.lopez@persona.test',
+      subject: 'Sigo sin poder entrar',
+      body: `Mi reporte ${number} sigue abierto y ahora además me aparece que la cuenta está bloqueada por intentos fallidos, por favor ayúdenme pronto.`,
+    });
+    await dovecot.append(MAILBOX_USER, mail.source);
+    const reply = await replyTo(mail.id);
+    expect(reply.text).toMatch(/está en estado/);
+    expect(reply.text).toMatch(new RegExp(`Agregamos lo que nos escribe al reporte ${number}`));
+    const { history } = await running.app.tickets.get(number!);
+    expect(history.some((e) => (e.note ?? '').includes('bloqueada por intentos fallidos'))).toBe(true);
+  }, 60_000);
+
+  it('does not take a From whose domain failed DMARC as proof of who writes', async () => {
+    const registered = smtp.received.find((m) => /CAU-\d{4}-\d{6}/.test(m.text ?? '') && m.to && !Array.isArray(m.to) && m.to.value[0]?.address === 'ana.lopez@persona.test');
+    const number = /CAU-\d{4}-\d{6}/.exec(registered?.text ?? '')?.[0];
+    const forged = raw({
+      from: 'ana.lopez@persona.test',
+      subject: 'Estado',
+      body: `¿Cómo va mi reporte ${number}?`,
+      headers: { 'Authentication-Results': 'mx.cau.test; spf=fail smtp.mailfrom=persona.test; dkim=none; dmarc=fail header.from=persona.test' },
+    });
+    await dovecot.append(MAILBOX_USER, forged.source);
+    const reply = await replyTo(forged.id);
+    expect(reply.text).not.toMatch(/está en estado/);
+  }, 60_000);
+
+  it('a turn that fails sends no apology: the mail is read again and the ticket is told once', async () => {
+    const tickets = running.app.tickets;
+    const original = tickets.markAnnounced.bind(tickets);
+    let failures = 0;
+    tickets.markAnnounced = async (id: string) => {
+      if (failures === 0) {
+        failures += 1;
+        throw new Error('simulated failure after the ticket was created');
+      }
+      return original(id);
+    };
+    try {
+      const mail = raw({
+        from: 'Elena Castro Mora <elena.castro@persona.test>',
+        subject: 'Contraseña',
+        body: 'Soy estudiante de la ESCOM. Olvidé la contraseña de mi correo institucional.',
+      });
+      await dovecot.append(MAILBOX_USER, mail.source);
+      await until(async () => failures === 1, 'the failed turn');
+      await email.check();
+      const reply = await replyTo(mail.id);
+      expect(reply.text).toMatch(/CAU-\d{4}-\d{6}/);
+      expect(reply.text).not.toMatch(/tuvimos un problema/);
+      const conversation = (await inboundRow(mail.id))?.conversationId;
+      expect(await ticketCount(conversation!)).toBe(1);
+      expect(smtp.received.filter((m) => m.inReplyTo === mail.id)).toHaveLength(1);
+    } finally {
+      tickets.markAnnounced = original;
+    }
   }, 60_000);
 });

@@ -43,7 +43,7 @@ function mail(subject: string, body = 'Buenos días, no me funciona el correo in
 const subjectOf = (m: InboundRaw) => /^Subject: (.*)$/m.exec(m.source.toString('utf8'))?.[1]?.trim();
 const PASSWORD = 'clave-de-prueba-9f3';
 const user = (name: string): DovecotUser => ({ user: `${name}@cau.test`, password: PASSWORD });
-const USERS = ['orden', 'idle', 'rechazo', 'grande', 'fila', 'clave', 'cierre'].map(user);
+const USERS = ['orden', 'idle', 'rechazo', 'veneno', 'grande', 'fila', 'clave', 'cierre'].map(user);
 
 describe('ImapMailbox against a real Dovecot', () => {
   let dovecot: DovecotServer;
@@ -141,7 +141,7 @@ describe('ImapMailbox against a real Dovecot', () => {
     await waitFor('the message marked seen', async () => (await seenUids('idle')).length === 1);
   });
 
-  it('leaves a message whose handler rejects unseen, reads nothing after it, and reads it again on the next check', async () => {
+  it('leaves a message whose handler rejects unseen, goes on with the next, and reads it again on the next check', async () => {
     await dovecot.append('rechazo@cau.test', mail('Falla la primera vez'));
     await dovecot.append('rechazo@cau.test', mail('Después'));
     const attempts: string[] = [];
@@ -150,21 +150,44 @@ describe('ImapMailbox against a real Dovecot', () => {
     const mailbox = mailboxFor('rechazo', {
       logs,
       onMessage: async (m) => {
-        attempts.push(subjectOf(m) ?? '');
-        if (fail) throw new Error('base de datos no disponible');
+        const subject = subjectOf(m) ?? '';
+        attempts.push(subject);
+        if (fail && subject === 'Falla la primera vez') throw new Error('base de datos no disponible');
       },
     });
 
     await mailbox.start();
-    await waitFor('the first attempt', () => mailbox.lastCheckAt !== null && attempts.length > 0);
-    expect(attempts).toEqual(['Falla la primera vez']);
-    expect(await seenUids('rechazo')).toEqual([]);
+    await waitFor('the first pass', () => mailbox.lastCheckAt !== null && attempts.length >= 2);
+    // One bad message does not hold up the mailbox.
+    expect(attempts).toEqual(['Falla la primera vez', 'Después']);
+    expect(await seenUids('rechazo')).toHaveLength(1);
     expect(logs.some((l) => l.level === 'warn' && JSON.stringify(l.o).includes('base de datos no disponible'))).toBe(true);
 
     fail = false;
     await mailbox.check();
-    expect(attempts).toEqual(['Falla la primera vez', 'Falla la primera vez', 'Después']);
+    expect(attempts).toEqual(['Falla la primera vez', 'Después', 'Falla la primera vez']);
     expect(await seenUids('rechazo')).toHaveLength(2);
+  });
+
+  it('flags a message that fails five times $VentanillaError and stops reading it', async () => {
+    await dovecot.append('veneno@cau.test', mail('Siempre falla'));
+    const attempts: string[] = [];
+    const logs: LogEntry[] = [];
+    const mailbox = mailboxFor('veneno', {
+      logs,
+      onMessage: async (m) => {
+        attempts.push(subjectOf(m) ?? '');
+        throw new Error('no se puede procesar');
+      },
+    });
+    await mailbox.start();
+    await waitFor('the first attempt', () => attempts.length >= 1);
+    for (let i = 0; i < 6; i++) await mailbox.check();
+    expect(attempts).toHaveLength(5);
+    const [stored] = await dovecot.messages('veneno@cau.test');
+    expect(stored?.flags).toContain('$VentanillaError');
+    expect(stored?.flags).not.toContain('\\Seen');
+    expect(logs.some((l) => l.level === 'error')).toBe(true);
   });
 
   it('reports messages over maxBytes through onTooLarge, marks them seen and goes on with the next one', async () => {

@@ -117,6 +117,11 @@ describe('ticketNotifications', () => {
     expect(keys(ticketNotifications(ticket({ requester: { email: 'ana@ipn.mx\nBcc: x@y.z' } }), settings()))).toEqual(['group']);
   });
 
+  it('writes no separate requester mail for a ticket registered by e-mail (the thread\'s reply told the number)', () => {
+    const keys = ticketNotifications(ticket({ channel: 'email' }), settings()).map((m) => m.dedupeKey?.split(':')[2]);
+    expect(keys).toEqual(['group']);
+  });
+
   it('enqueues no e-mail at all without SMTP, and no webhook unless one is configured', () => {
     expect(ticketNotifications(ticket(), settings({ email: false }))).toEqual([]);
     expect(ticketNotifications(ticket(), settings({ email: false, webhook: { url: 'https://sai.ipn.mx/hooks' } })).map((m) => m.kind)).toEqual(['webhook']);

@@ -62,7 +62,11 @@ export class EmailChannel {
   constructor(private readonly deps: EmailChannelDeps) {
     this.adapter = new EmailAdapter({ conversations: deps.conversations, bot: deps.botAccount, clock: deps.clock, logger: deps.logger });
     for (const m of deps.middleware) this.adapter.use(m);
-    this.adapter.onTurnError = deps.onTurnError;
+    // No apology, no cleared state: a failed turn rejects, the message stays unread and is read again (the turn is
+    // idempotent by the message's id), so the person never gets «inténtelo de nuevo» by e-mail.
+    this.adapter.onTurnError = async (_context, error) => {
+      throw error;
+    };
     this.conversations = new EmailConversations({
       adapter: this.adapter,
       bot: deps.bot,

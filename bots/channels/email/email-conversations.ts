@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Activity, type ActivityHandler, ActivityTypes } from 'botbuilder';
 import { type ParsedMail, simpleParser } from 'mailparser';
-import { messages } from '../../../dialogs/messages/es-MX';
+import { farewellTimeOfDay } from '../../../dialogs/greeting';
 import type { EmailRepository, OutboundEmail } from '../../../models';
 import type { ActivityJson, ConversationService, RecordedActivity } from '../../../services/conversations/conversation.service';
 import { isAutomatic } from '../../../services/email/auto-reply';
@@ -32,6 +32,8 @@ export interface EmailSettings {
   /** Largest attachment kept (bytes, default 10 MB) and all of a message's (default 25 MB). */
   maxAttachmentBytes?: number;
   maxAttachmentsBytes?: number;
+  /** The address of each mailbox (by its name) when it is not SMTP_FROM: replies say `Reply-To` it. */
+  mailboxAddresses?: Record<string, string>;
   /** Replies to one sender per hour before the channel stops answering them (a mail loop guard; default 20). */
   maxRepliesPerHour?: number;
 }
@@ -67,6 +69,26 @@ function senderOf(mail: ParsedMail): { address: string; name: string } | null {
   return { address, name: (from?.name ?? '').trim() };
 }
 
+/** «Que tenga buen día.» / «Que tenga buena tarde.» / «Que tenga buena noche.» (the protocol's farewell, in writing). */
+function closing(words: string): string {
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)}.`;
+}
+
+/** «Fwd:», «RV:», «FW:»: a forwarded message. */
+const FORWARD = /^\s*(fwd?|rv|reenv(?:iado)?)\s*:/i;
+
+/** Text safe to store: PostgreSQL refuses NUL characters in text. */
+function clean(text: string): string {
+  return text.replace(/\u0000/g, '');
+}
+
+/** True when the receiving server says the sender's domain did not authenticate this From (DMARC fail, or SPF fail without DKIM). */
+export function senderUnauthenticated(mail: Pick<ParsedMail, 'headers'>): boolean {
+  const raw = mail.headers.get('authentication-results');
+  const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)).toLowerCase());
+  return values.some((v) => /\bdmarc=fail\b/.test(v) || (/\bspf=(?:fail|softfail)\b/.test(v) && !/\bdkim=pass\b/.test(v)));
+}
+
 /** A synthetic, stable Message-ID for a message that has none (the same bytes give the same id). */
 function syntheticId(raw: Buffer): string {
   return `<sha256.${createHash('sha256').update(raw).digest('hex').slice(0, 40)}@ventanilla.invalid>`;
@@ -94,23 +116,31 @@ export class EmailConversations {
     this.maxReplies = deps.settings.maxRepliesPerHour ?? 20;
   }
 
-  /** Reads one message of `mailbox` (its raw RFC 5322 source). Resolves once it is processed (or ignored). */
+  /**
+   * Reads one message of `mailbox` (its raw RFC 5322 source). Resolves once it is processed (or ignored); rejects when
+   * its turn failed, so the mailbox reads it again (the turn is idempotent by the message's id).
+   */
   async handle(mailbox: string, raw: Buffer): Promise<EmailOutcome> {
     // Our own HTML conversion keeps Gmail's and Outlook's quotes recognisable (mailparser's would flatten them).
     const mail = await simpleParser(raw, { skipImageLinks: true, skipHtmlToText: true });
-    const messageId = messageIds(mail.messageId)[0] ?? syntheticId(raw);
-    const known = await this.deps.email.findInbound(mailbox, messageId);
-    if (known && known.status !== 'received') return { kind: 'already', status: known.status };
     const now = this.deps.clock.now();
     const sender = senderOf(mail);
+    let messageId = messageIds(mail.messageId)[0] ?? syntheticId(raw);
+    // The same Message-ID from someone else is not the same message (a broken or hostile sender reusing ids).
+    const earlier = await this.deps.email.findInboundAnywhere(messageId);
+    if (earlier && sender && earlier.fromAddress !== null && earlier.fromAddress !== sender.address) messageId = syntheticId(raw);
+    const known = await this.deps.email.findInbound(mailbox, messageId);
+    if (known && known.status !== 'received') return { kind: 'already', status: known.status };
     const thread = threadIds(mail);
-    const subject = (mail.subject ?? '').slice(0, 500);
+    const subject = clean(mail.subject ?? '').slice(0, 500);
     const base = { mailbox, messageId, conversationId: null, fromAddress: sender?.address ?? null, subject, references: thread };
+    // Sent to both of the desk's mailboxes: one request, answered once.
+    const twin = await this.deps.email.findInboundAnywhere(messageId);
     const reason =
       (sender ? null : 'no-sender') ??
       isAutomatic(mail) ??
       (sender!.address === this.deps.settings.fromAddress.toLowerCase() ? 'own-address' : null) ??
-      ((await this.deps.email.repliesTo(sender!.address, new Date(now.getTime() - HOUR_MS))) >= this.maxReplies ? 'reply-limit' : null);
+      (twin && twin.mailbox !== mailbox && twin.status !== 'ignored' && twin.fromAddress === sender!.address ? 'duplicate' : null);
     if (reason || !sender) {
       await this.deps.email.ignore(base, reason ?? 'no-sender', now);
       this.deps.logger.info?.({ mailbox, messageId, reason }, 'email: message ignored (never answered)');
@@ -120,25 +150,29 @@ export class EmailConversations {
     const conversationId =
       known?.conversationId ??
       (await this.deps.email.threadOf(thread, sender.address)) ??
-      (await this.deps.conversations.ensure(EMAIL_CHANNEL, `${mailbox}|${messageId}`, sender.address)).id;
+      (await this.deps.conversations.ensure(EMAIL_CHANNEL, `email|${messageId}`, sender.address)).id;
     await this.deps.email.receive({ ...base, conversationId }, now);
     const stored = await this.keepAttachments(conversationId, messageId, mail);
 
     const extracted = extractReply(mail.text ?? '', typeof mail.html === 'string' ? { html: mail.html } : {});
-    // Only a quote (a forwarded message): the forwarded text is the request.
-    const body = (extracted.body !== '' ? extracted.body : extracted.quoted.replace(/^> ?/gm, '')).slice(0, 20_000);
+    // Nothing typed above a quote: only a forwarded message's text is the request (a bare reply quotes our own words).
+    const forwarded = extracted.body === '' && FORWARD.test(subject);
+    const body = clean(forwarded ? extracted.quoted.replace(/^> ?/gm, '') : extracted.body).slice(0, 20_000);
     const activity: ActivityJson = {
       type: ActivityTypes.Message,
       channelId: EMAIL_CHANNEL,
-      from: { id: sender.address, name: sender.name, role: 'user' },
+      from: { id: sender.address, name: clean(sender.name), role: 'user' },
       recipient: { id: this.deps.botAccount.id, name: this.deps.botAccount.name, role: 'bot' },
       text: body,
       locale: 'es-MX',
       ...(stored.length > 0 ? { attachments: stored.map((a) => ({ contentType: a.contentType, name: a.filename, contentUrl: `/api/attachments/${a.id}` })) } : {}),
       channelData: {
-        clientActivityID: `email:${mailbox}:${messageId}`,
+        clientActivityID: `email:${messageId}`,
         subject,
         messageId,
+        mailbox,
+        // The sender's domain says the From is forged (DMARC/SPF failed): the address proves nothing.
+        ...(senderUnauthenticated(mail) ? { senderUnverified: true } : {}),
         ...(mail.date ? { sentAt: mail.date.toISOString() } : {}),
       },
     };
@@ -152,7 +186,13 @@ export class EmailConversations {
       return this.deps.adapter.runTurn(outcome.inbound.activity as Partial<Activity>, (context) => this.deps.bot.run(context));
     });
     const texts = textsOf(replies);
-    const reply = texts.length > 0 ? this.reply({ mailbox, conversationId, to: sender.address, subject, thread, parentId: messageId, texts, quote: { from: sender.name || sender.address, date: mail.date ?? now, text: body } }) : null;
+    // A mail loop the headers did not reveal (an autoresponder without Auto-Submitted): the bot stops answering.
+    const looping = texts.length > 0 && (await this.deps.email.repliesTo(sender.address, new Date(now.getTime() - HOUR_MS))) >= this.maxReplies;
+    if (looping) this.deps.logger.warn({ mailbox, messageId, sender: sender.address }, 'email: reply limit for this sender reached; the message is kept, not answered');
+    const reply =
+      texts.length > 0 && !looping
+        ? this.reply({ mailbox, conversationId, to: sender.address, subject, thread, parentId: messageId, texts, quote: { from: sender.name || sender.address, date: mail.date ?? now, text: body } })
+        : null;
     await this.deps.email.complete(mailbox, messageId, reply, this.deps.clock.now());
     if (reply) this.deps.onQueued?.();
     return { kind: 'answered', conversationId, replied: reply !== null };
@@ -216,17 +256,20 @@ export class EmailConversations {
     speaker?: string;
   }): OutboundEmail {
     const s = this.deps.settings;
-    const seed = p.key ?? `reply:${p.mailbox}:${p.parentId}`;
+    // Keyed by the message answered, not the mailbox: the same mail read from both of the desk's mailboxes gets one reply.
+    const seed = p.key ?? `reply:${p.parentId}`;
     const messageId = `<ventanilla.${createHash('sha256').update(seed).digest('hex').slice(0, 32)}@${s.domain}>`;
     const headers = replyHeaders({ messageId: p.parentId, references: p.thread });
     const references = [...p.thread.filter((id) => id !== p.parentId), p.parentId];
     const signature = p.speaker ? [p.speaker, s.orgName] : [s.botName, s.orgName];
     const content = composeEmail({
-      paragraphs: [...p.texts, messages.email.closing],
+      paragraphs: [...p.texts, closing(farewellTimeOfDay(this.deps.clock.now(), s.timeZone))],
       signature,
       ...(p.quote && p.quote.text !== '' ? { quote: { ...p.quote, timeZone: s.timeZone } } : {}),
     });
     const subject = replySubject(p.subject);
+    const mailboxAddress = s.mailboxAddresses?.[p.mailbox];
+    const replyTo = mailboxAddress && mailboxAddress.toLowerCase() !== s.fromAddress.toLowerCase() ? mailboxAddress : undefined;
     return {
       mailbox: p.mailbox,
       messageId,
@@ -245,6 +288,7 @@ export class EmailConversations {
           messageId,
           headers: {
             ...headers,
+            ...(replyTo ? { 'Reply-To': replyTo } : {}),
             'Auto-Submitted': 'auto-replied',
             // Asks Exchange/Outlook not to answer us with out-of-office notices (no mail loops).
             'X-Auto-Response-Suppress': 'All',

@@ -40,7 +40,8 @@ export class EmailPersonChannel implements PersonChannel {
         ...(message.automatic ? { extra: { undelivered: 'automatic-not-mailed' } } : {}),
       });
       const recorded = await this.deps.conversations.record(conversationId, 'out', activity);
-      if (recorded.duplicate || message.automatic) continue;
+      // A retried agent message (recorded before, maybe not mailed) is queued again: the outbox key makes it one e-mail.
+      if (message.automatic) continue;
       const key = `agent:${conversationId}:${message.clientId ?? recorded.activity.id ?? recorded.seq}`;
       const sent = await this.deps.email.sendInThread(conversationId, [message.text], key, message.speakerName);
       if (!sent) this.deps.logger.warn({ conversationId }, 'email: agent message not mailed (no thread to answer)');
