@@ -14,6 +14,21 @@ const m = messages.attention;
  * the same channel identity, the conversation that registered it, or someone who gives the e-mail or phone on file.
  * Anyone else is asked the same question and gets the same refusal whether the number exists or not.
  */
+/** «Su reporte CAU-2026-000123 («…») está en estado «En proceso». Última actualización: …. Lo atiende el grupo «…».» */
+export function statusText(ticket: DeskTicket, timeZone: string): string {
+  const updated = new Intl.DateTimeFormat('es-MX', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  }).format(ticket.updatedAt);
+  const status = STATUS_LABELS[ticket.status as keyof typeof STATUS_LABELS] ?? ticket.status;
+  return m.status({ number: ticket.number, service: ticket.serviceName ?? 'Sin servicio', status, updated, group: ticket.resolverGroup ?? 'Mesa de Ayuda' });
+}
+
 export class StatusLookup {
   /** Proofs tried per ticket number (5 at once, then one every 10 minutes), so a number cannot be guessed at. */
   private readonly proofs = new RateLimiter(0.1, 5);
@@ -109,19 +124,7 @@ export class StatusLookup {
   }
 
   private async tell(step: WaterfallStepContext<Case>, c: Case, ticket: DeskTicket): Promise<DialogTurnResult> {
-    const updated = new Intl.DateTimeFormat('es-MX', {
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZone: this.desk.timeZone,
-    }).format(ticket.updatedAt);
-    const status = STATUS_LABELS[ticket.status as keyof typeof STATUS_LABELS] ?? ticket.status;
-    await step.context.sendActivity(
-      say(m.status({ number: ticket.number, service: ticket.serviceName ?? 'Sin servicio', status, updated, group: ticket.resolverGroup ?? 'Mesa de Ayuda' })),
-    );
+    await step.context.sendActivity(say(statusText(ticket, this.desk.timeZone)));
     await recordOutcome(this.desk, step.context, c, 'status_lookup', ticket.id);
     return step.endDialog(this.result(c, m.summaryStatus(ticket.number)));
   }

@@ -6,9 +6,9 @@ import type { HandoffPort, HandoffSignal } from '../../services/handoff/handoff-
 import { HANDOFF_EVENT_PREFIX } from '../../services/handoff/handoff-types';
 import type { HandoffDecision } from '../../services/handoff/triggers';
 import { isVague } from '../../services/nlu/vagueness';
-import { STATUS_LABELS } from '../../services/tickets/ticket.service';
 import { URGENCY_LEVELS, type Urgency } from '../../services/tickets/priority';
 import { channelFacts, identityOf, turnKey, UNCLASSIFIED_GROUP } from '../attention/case';
+import { statusText } from '../attention/status-lookup';
 import type { SlotName, Understanding } from '../attention/understanding';
 import { normalizeUtterance } from '../interruptible.dialog';
 import { HANDOFF_TRIGGERED } from '../main.dialog';
@@ -349,19 +349,7 @@ export class EmailDialog extends Dialog {
       await context.sendActivity(say(messages.attention.statusRefused));
       return c.stage === 'collecting' && c.request === '' ? { ...c, stage: 'done' } : c;
     }
-    const updated = new Intl.DateTimeFormat('es-MX', {
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZone: this.deps.desk.timeZone,
-    }).format(ticket.updatedAt);
-    const label = STATUS_LABELS[ticket.status as keyof typeof STATUS_LABELS] ?? ticket.status;
-    await context.sendActivity(
-      say(messages.attention.status({ number: ticket.number, service: ticket.serviceName ?? 'Sin servicio', status: label, updated, group: ticket.resolverGroup ?? 'Mesa de Ayuda' })),
-    );
+    await context.sendActivity(say(statusText(ticket, this.deps.desk.timeZone)));
     if (note) {
       await this.deps.desk.addRequesterNote?.(ticket.number, note.slice(0, 4000));
       await context.sendActivity(say(m.statusAndNote(ticket.number)));

@@ -48,6 +48,26 @@ export interface AttachmentInfo {
   createdAt: Date;
 }
 
+/** Queues a reply in the outbox and records it in its thread, with the caller's transaction; `by` says who wrote it. */
+async function queueReply(tx: Pick<Db, 'insert'>, reply: OutboundEmail, by: 'bot' | 'agent', now: Date): Promise<void> {
+  await insertOutboxMessages(tx, [reply.outbox], now);
+  await tx
+    .insert(emailMessages)
+    .values({
+      mailbox: reply.mailbox,
+      messageId: reply.messageId,
+      direction: 'out',
+      conversationId: reply.conversationId,
+      status: 'queued',
+      reason: by,
+      subject: reply.subject,
+      references: reply.references,
+      createdAt: now,
+      processedAt: now,
+    })
+    .onConflictDoNothing();
+}
+
 /**
  * E-mail bookkeeping: every message read (`in`) or sent (`out`) by Message-ID, which threads replies to their
  * conversation and makes reading a message twice harmless, and the attachments people sent.
@@ -125,25 +145,7 @@ export class EmailRepository {
    */
   async complete(mailbox: string, messageId: string, reply: OutboundEmail | null, now: Date): Promise<void> {
     await this.db.transaction(async (tx) => {
-      if (reply) {
-        await insertOutboxMessages(tx, [reply.outbox], now);
-        await tx
-          .insert(emailMessages)
-          .values({
-            mailbox: reply.mailbox,
-            messageId: reply.messageId,
-            direction: 'out',
-            conversationId: reply.conversationId,
-            status: 'queued',
-            reason: 'bot',
-            fromAddress: null,
-            subject: reply.subject,
-            references: reply.references,
-            createdAt: now,
-            processedAt: now,
-          })
-          .onConflictDoNothing();
-      }
+      if (reply) await queueReply(tx, reply, 'bot', now);
       await tx
         .update(emailMessages)
         .set({ status: 'processed', processedAt: now })
@@ -153,24 +155,7 @@ export class EmailRepository {
 
   /** Queues a message sent outside a turn (an agent's reply) and records it in the thread. */
   async send(reply: OutboundEmail, now: Date): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await insertOutboxMessages(tx, [reply.outbox], now);
-      await tx
-        .insert(emailMessages)
-        .values({
-          mailbox: reply.mailbox,
-          messageId: reply.messageId,
-          direction: 'out',
-          conversationId: reply.conversationId,
-          status: 'queued',
-          reason: 'agent',
-          subject: reply.subject,
-          references: reply.references,
-          createdAt: now,
-          processedAt: now,
-        })
-        .onConflictDoNothing();
-    });
+    await this.db.transaction((tx) => queueReply(tx, reply, 'agent', now));
   }
 
   /** The newest message of a conversation (to thread the next reply under it), or null. */
