@@ -1,6 +1,9 @@
+import fs from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { Database, DuplicateEmailError, USER_ROLES, createRepositories } from '../models';
+import { Database, DuplicateEmailError, ReportRepository, USER_ROLES, createRepositories } from '../models';
+import { monthPeriod, ReportError } from '../services/reports/indicators';
+import { parseReportFormat, ReportService } from '../services/reports/monthly-report';
 import { UserInputError, UserService } from '../services/users/user.service';
 import { CATALOG_USAGE, catalogExport, catalogImport, catalogRoute, describeCatalogError } from './cli-catalog';
 import { DIRECTORY_USAGE, directoryExport, directoryImport } from './cli-directory';
@@ -17,7 +20,11 @@ Comandos:
                                                atiende; sin ellas, la fila general) y --phone
                                                (donde suenan las llamadas que acepta);
                                                sin --password la pide o genera una
-${CATALOG_USAGE}${DIRECTORY_USAGE}`;
+${CATALOG_USAGE}${DIRECTORY_USAGE}  report:monthly --month AAAA-MM [--format json|csv|xlsx] [--out ARCHIVO]
+                                               indicadores del mes (JSON, a la salida estándar si no hay
+                                               --out) o el reporte general de llamadas (una fila por llamada
+                                               o conversación) en CSV o XLSX; meses del calendario de TZ
+`;
 
 async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -93,6 +100,8 @@ async function run(argv: string[]): Promise<number> {
       return directoryImport(rest, withDatabase);
     case 'directory:export':
       return directoryExport(rest, withDatabase);
+    case 'report:monthly':
+      return reportMonthly(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -103,6 +112,39 @@ async function run(argv: string[]): Promise<number> {
       console.error(USAGE);
       return 2;
   }
+}
+
+/** `report:monthly --month YYYY-MM [--format json|csv|xlsx] [--out FILE]` (DESIGN.md §5 and §10). */
+async function reportMonthly(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { month: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } }, strict: true });
+  const config = loadConfig();
+  let format: ReturnType<typeof parseReportFormat>;
+  try {
+    format = parseReportFormat(values.format);
+    monthPeriod(values.month, config.tz);
+  } catch (err) {
+    if (!(err instanceof ReportError)) throw err;
+    console.error(`${err.message}\n\nUso: report:monthly --month AAAA-MM [--format json|csv|xlsx] [--out ARCHIVO]`);
+    return 2;
+  }
+  if (format === 'xlsx' && !values.out && process.stdout.isTTY) {
+    console.error('El XLSX es un archivo binario: indique --out ARCHIVO.xlsx o redirija la salida.');
+    return 2;
+  }
+  const output = await withDatabase(async (db) => {
+    const reports = new ReportService({ repo: new ReportRepository(db.db), timeZone: config.tz, slaTargets: config.reports.slaTargets });
+    const period = reports.month(values.month);
+    if (format === 'json') return Buffer.from(`${JSON.stringify(await reports.monthly(values.month), null, 2)}\n`, 'utf8');
+    if (format === 'csv') return Buffer.from(await reports.csv(period), 'utf8');
+    return reports.xlsx(period);
+  });
+  if (values.out) {
+    fs.writeFileSync(values.out, output);
+    console.error(`Reporte de ${values.month} escrito en ${values.out}.`);
+  } else {
+    await new Promise<void>((resolve, reject) => process.stdout.write(output, (err) => (err ? reject(err) : resolve())));
+  }
+  return 0;
 }
 
 run(process.argv.slice(2))

@@ -1,6 +1,7 @@
 import { type MailboxConfig, parseImapUrls } from '../services/email/imap-url';
 import { z } from 'zod';
 import { DEFAULT_PRIORITY_MATRIX, parsePriorityMatrix, type PriorityMatrix } from '../services/tickets/priority';
+import { DEFAULT_SLA_TARGETS, parseSlaTargets, type SlaTargets } from '../services/reports/indicators';
 import { BusinessHoursSyntaxError, parseBusinessHours, type WeeklySchedule } from '../services/handoff/business-hours';
 import type { HandoffSettings } from '../services/handoff/handoff.service';
 import { type HolidayRules, HolidaysSyntaxError, parseHolidays } from '../services/handoff/mexican-holidays';
@@ -197,6 +198,8 @@ const envSchema = z.object({
   HANDOFF_MODE: optionalString.transform((v) => v ?? 'internal').pipe(z.enum(['internal', 'external'], { error: 'debe ser internal o external' })),
   HANDOFF_EXTERNAL_TIMEOUT_SECONDS: intString(60, 5, 3600),
   HANDOFF_TICK_MS: intString(2000, 100, 60_000),
+  /** "P1:15m/4h, P2:30m/8h, …": first response / resolution per ticket priority (report SLA); unset = the defaults. */
+  SLA_TARGETS: optionalString.transform((v, ctx) => parsedOr(v, parseSlaTargets, ctx)),
 });
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -250,6 +253,8 @@ export interface Config {
   /** Days without attention (`HOLIDAYS`); they apply only when there are business hours. */
   holidays: HolidayRules;
   tickets: { prefix: string; matrix: PriorityMatrix };
+  /** The monthly indicators: SLA targets per ticket priority (`SLA_TARGETS`). */
+  reports: { slaTargets: SlaTargets };
   /** JSON file with the units (schools, centres) the attention script recognises; unset = the shipped list. */
   unitsFile: string | undefined;
   notify: {
@@ -414,6 +419,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       prefix: e.TICKET_PREFIX,
       matrix: e.TICKET_PRIORITY_MATRIX ?? DEFAULT_PRIORITY_MATRIX,
     },
+    reports: { slaTargets: e.SLA_TARGETS ?? DEFAULT_SLA_TARGETS },
     unitsFile: e.UNITS_FILE,
     notify: {
       groupEmails: e.RESOLVER_GROUP_EMAILS ?? {},

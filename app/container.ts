@@ -36,7 +36,9 @@ import { IdentityLinkService } from '../services/requesters/identity-link.servic
 import { BusinessHours } from '../services/handoff/business-hours';
 import { HandoffService } from '../services/handoff/handoff.service';
 import { ConsolePage } from '../console/console-page';
-import { CallbackRepository, CallRepository, CATALOG_CHANNEL, createRepositories, Database, DirectoryRepository, RequesterAdminRepository, type Repositories } from '../models';
+import { CallbackRepository, CallRepository, CATALOG_CHANNEL, createRepositories, Database, DirectoryRepository, ReportRepository, RequesterAdminRepository, type Repositories } from '../models';
+import { ReportRoutes } from '../console/api/report.routes';
+import { ReportService } from '../services/reports/monthly-report';
 import { RequesterRoutes } from '../console/api/requester.routes';
 import { RequesterAdminService } from '../services/requesters/requester-admin.service';
 import { ScriptUnderstanding } from '../dialogs/attention/script-understanding';
@@ -94,6 +96,8 @@ export interface Application {
   x: XChannel | null;
   /** Facebook Messenger; null without FACEBOOK_APP_SECRET / FACEBOOK_VERIFY_TOKEN / FACEBOOK_PAGE_ACCESS_TOKEN. */
   facebook: FacebookChannel | null;
+  /** Monthly indicators and the «reporte general de llamadas» (JSON, CSV, XLSX). */
+  reports: ReportService;
   /** Coordinators' search, merge and split of requesters (one person across channels). */
   requesterAdmin: RequesterAdminService;
   /** E-mail (IMAP in, SMTP out); null without IMAP_URL. */
@@ -252,6 +256,7 @@ export async function createApplication(config: Config, logger: Logger, override
     onRegistered: () => outbox.wake(),
   });
 
+  const reports = new ReportService({ repo: new ReportRepository(database.db), timeZone: config.tz, slaTargets: config.reports.slaTargets });
   const requesterAdmin = new RequesterAdminService({ repo: new RequesterAdminRepository(database.db), clock });
   const directory = new DirectoryService({
     repo: new DirectoryRepository(database.db),
@@ -504,6 +509,7 @@ export async function createApplication(config: Config, logger: Logger, override
       new AgentPhoneRoutes({ sessions, users }),
       new DirectoryRoutes({ sessions, directory }),
       new RequesterRoutes({ sessions, requesters: requesterAdmin }),
+      new ReportRoutes({ sessions, reports }),
       new CallbackApiRoutes({ sessions, callbacks }),
       ...(twilio?.routes ?? []),
       ...(twilioCallbacks ? [twilioCallbacks] : []),
@@ -569,6 +575,7 @@ export async function createApplication(config: Config, logger: Logger, override
     facebook,
     email,
     requesterAdmin,
+    reports,
     directory,
     callbacks,
     callbackScheduler,

@@ -169,6 +169,29 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/requesters/{id}/split': {
         post: consoleOp('Separa identidades en una ficha nueva ({ identities: [{ kind, value }…], reason }); 201', 'coordinador o administrador; con X-CSRF-Token', '{ requester, source, moved, cleared }', 400, 404, 409),
       },
+      '/api/reports/monthly': {
+        get: {
+          ...consoleOp(
+            'Reporte mensual (DESIGN.md §10: month, received, firstLevel/secondLevel/transferred/outbound/informative/outOfScope/handoffs como { count, pct } sobre recibidas, byChannel, y además contención, espera, abandono, tiempo de atención, SLA, byGroup, byUnit, byAgent); format=csv|xlsx descarga el reporte general de llamadas (una fila por llamada o conversación, Content-Disposition attachment)',
+            'coordinador o administrador',
+            'JSON, text/csv o XLSX',
+            400,
+          ),
+          parameters: [
+            { name: 'month', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' }, description: 'Mes AAAA-MM del calendario de TZ' },
+            { name: 'format', in: 'query', required: false, schema: { enum: ['json', 'csv', 'xlsx'] }, description: 'json (predeterminado), csv o xlsx' },
+          ],
+        },
+      },
+      '/api/reports/indicators': {
+        get: {
+          ...consoleOp('Los mismos indicadores para cualquier periodo (sin month; con period)', 'coordinador o administrador', '{ received, firstLevel, …, period }', 400),
+          parameters: [
+            query('from', 'Inicio: AAAA-MM-DD (día completo de TZ) o fecha y hora ISO con zona'),
+            query('to', 'Fin: AAAA-MM-DD (incluye ese día) o fecha y hora ISO con zona; a lo más 400 días después de from'),
+          ],
+        },
+      },
       '/api/directory': {
         get: consoleOp('Directorio del conmutador (?q=, ?kind=person|area, ?includeInactive=true)', 'agente, coordinador o administrador', '{ entries }', 400),
         post: consoleOp('Agrega una persona o área', 'coordinador o administrador; con X-CSRF-Token', '{ entry }', 400, 409),

@@ -65,6 +65,8 @@ export const activities = pgTable(
       .on(t.conversationId, t.clientActivityId)
       .where(sql`${t.clientActivityId} is not null`),
     index('activities_timestamp_idx').on(t.timestamp),
+    // The reports' «did the person write at all» check, answered from the index alone.
+    index('activities_inbound_message_idx').on(t.conversationId).where(sql`${t.direction} = 'in' and ${t.type} = 'message'`),
     check('activities_direction_ck', sql`${t.direction} in ('in', 'out')`),
   ],
 );
@@ -517,6 +519,8 @@ export const handoffs = pgTable(
     uniqueIndex('handoffs_open_conversation_uq').on(t.conversationId).where(sql`${t.status} in ('queued', 'assigned')`),
     index('handoffs_queue_idx').on(t.resolverGroup, t.status, t.priority, t.queuedAt),
     index('handoffs_agent_idx').on(t.agentUserId, t.status),
+    index('handoffs_conversation_idx').on(t.conversationId),
+    index('handoffs_queued_idx').on(t.queuedAt),
     check('handoffs_status_ck', sql`${t.status} in ('queued', 'assigned', 'closed', 'cancelled')`),
   ],
 );

@@ -52,5 +52,8 @@ CREATE UNIQUE INDEX "email_messages_uq" ON "email_messages" USING btree ("mailbo
 CREATE INDEX "email_messages_message_id_idx" ON "email_messages" USING btree ("message_id");--> statement-breakpoint
 CREATE INDEX "email_messages_conversation_idx" ON "email_messages" USING btree ("conversation_id","pk");--> statement-breakpoint
 CREATE INDEX "identity_codes_identity_idx" ON "identity_codes" USING btree ("kind","value","created_at");--> statement-breakpoint
+CREATE INDEX "activities_inbound_message_idx" ON "activities" USING btree ("conversation_id") WHERE "activities"."direction" = 'in' and "activities"."type" = 'message';--> statement-breakpoint
 CREATE INDEX "conversations_channel_user_idx" ON "conversations" USING btree ("channel","user_id");--> statement-breakpoint
+CREATE INDEX "handoffs_conversation_idx" ON "handoffs" USING btree ("conversation_id");--> statement-breakpoint
+CREATE INDEX "handoffs_queued_idx" ON "handoffs" USING btree ("queued_at");--> statement-breakpoint
 UPDATE "requester_identities" SET "proof" = 'channel' WHERE "verified";

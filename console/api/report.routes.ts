@@ -1,0 +1,68 @@
+import type { Request, Response, Server } from 'restify';
+import type { SessionService, UserRole } from '../../services/auth/session.service';
+import { ApiError } from '../../services/http/api-error';
+import { ReportError } from '../../services/reports/indicators';
+import { parseReportFormat, type ReportService } from '../../services/reports/monthly-report';
+import { authorize, route, type ConsoleRoutes } from './console-http';
+
+/** The indicators are the coordination's: coordinators and admins. */
+const READERS: readonly UserRole[] = ['coordinator', 'admin'];
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+function queryParam(req: Request, name: string): string | undefined {
+  const value: unknown = (req.query as Record<string, unknown> | undefined)?.[name];
+  if (Array.isArray(value)) throw new ApiError(400, 'BadArgument', `Solicitud inválida: ${name} va una sola vez.`);
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The indicators API of the console (coordinators and admins; 401 without a session, 403 for other roles):
+ * - `GET /api/reports/monthly?month=YYYY-MM[&format=json|csv|xlsx]`: the monthly report (DESIGN.md §10) as JSON, or
+ *   the «reporte general de llamadas» as CSV or XLSX (attachment);
+ * - `GET /api/reports/indicators?from=&to=`: the same indicators for any range (`YYYY-MM-DD`, both days included, or
+ *   ISO instants with a zone).
+ * A malformed month, range or format answers 400 with a Spanish message.
+ */
+export class ReportRoutes implements ConsoleRoutes {
+  constructor(private readonly deps: { sessions: SessionService; reports: ReportService }) {
+    if (!deps?.sessions) throw new Error('ReportRoutes: sessions are required');
+    if (!deps.reports) throw new Error('ReportRoutes: reports are required');
+  }
+
+  register(server: Server): void {
+    const reports = this.deps.reports;
+    server.get('/api/reports/monthly', this.as(async (req, res) => {
+      const format = parseReportFormat(queryParam(req, 'format'));
+      const period = reports.month(queryParam(req, 'month'));
+      res.setHeader('Cache-Control', 'no-store');
+      if (format === 'json') {
+        res.send(200, await reports.monthly(period.month ?? undefined));
+        return;
+      }
+      const body = format === 'csv' ? Buffer.from(await reports.csv(period), 'utf8') : await reports.xlsx(period);
+      res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE);
+      res.setHeader('Content-Disposition', `attachment; filename="${reports.fileName(period, format)}"`);
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.sendRaw(200, body);
+    }));
+    server.get('/api/reports/indicators', this.as(async (req, res) => {
+      const period = reports.range(queryParam(req, 'from'), queryParam(req, 'to'));
+      res.setHeader('Cache-Control', 'no-store');
+      res.send(200, await reports.indicators(period));
+    }));
+  }
+
+  /** A coordination route (401/403 by authorize()); report errors leave as Spanish JSON 400. */
+  private as(fn: (req: Request, res: Response) => Promise<void>) {
+    return route(async (req, res) => {
+      await authorize(this.deps.sessions, req, READERS);
+      try {
+        await fn(req, res);
+      } catch (err) {
+        if (err instanceof ReportError) throw new ApiError(400, 'BadArgument', err.message);
+        throw err;
+      }
+    });
+  }
+}
