@@ -79,7 +79,7 @@ const FORWARD = /^\s*(fwd?|rv|reenv(?:iado)?)\s*:/i;
 
 /** Text safe to store: PostgreSQL refuses NUL characters in text. */
 function clean(text: string): string {
-  return text.replace(/\u0000/g, '');
+  return text.split(String.fromCharCode(0)).join('');
 }
 
 /** True when the receiving server says the sender's domain did not authenticate this From (DMARC fail, or SPF fail without DKIM). */
