@@ -669,3 +669,20 @@ export const calls = pgTable(
     check('calls_direction_ck', sql`${t.direction} in ('inbound', 'outbound')`),
   ],
 );
+
+/**
+ * The monthly report as generated (seed 001: three days after the month closes) and stored as evidence: the
+ * indicators' JSON, the XLSX sent, to whom and when. One row per month; regenerating replaces it.
+ */
+export const monthlyReports = pgTable('monthly_reports', {
+  month: text('month').primaryKey(),
+  generatedAt: timestamp('generated_at', { withTimezone: true }).notNull(),
+  /** Who generated it: `scheduler` or a user's e-mail (the CLI or the console). */
+  generatedBy: text('generated_by').notNull(),
+  report: jsonb('report').$type<Record<string, unknown>>().notNull(),
+  xlsx: bytea('xlsx').notNull(),
+  /** The coordinators' addresses it was mailed to (empty when none or no SMTP). */
+  recipients: jsonb('recipients').$type<string[]>().notNull().default([]),
+  emailedAt: timestamp('emailed_at', { withTimezone: true }),
+});
+

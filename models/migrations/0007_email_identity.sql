@@ -41,6 +41,16 @@ CREATE TABLE "identity_codes" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "monthly_reports" (
+	"month" text PRIMARY KEY NOT NULL,
+	"generated_at" timestamp with time zone NOT NULL,
+	"generated_by" text NOT NULL,
+	"report" jsonb NOT NULL,
+	"xlsx" "bytea" NOT NULL,
+	"recipients" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"emailed_at" timestamp with time zone
+);
+--> statement-breakpoint
 ALTER TABLE "requester_identities" ADD COLUMN "proof" text;--> statement-breakpoint
 ALTER TABLE "requesters" ADD COLUMN "merged_into" uuid;--> statement-breakpoint
 ALTER TABLE "attachments" ADD CONSTRAINT "attachments_conversation_id_conversations_id_fk" FOREIGN KEY ("conversation_id") REFERENCES "public"."conversations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
