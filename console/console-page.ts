@@ -23,6 +23,21 @@ const CONTENT_TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
 };
 
+/**
+ * Third-party browser bundles the console loads, each served from node_modules (no CDN, nothing fetched at run
+ * time) under `/console/vendor/<name>`: only the names listed here answer.
+ */
+const VENDOR_FILES: Record<string, () => string> = {
+  'chart.umd.js': () => path.join(packageDir('chart.js'), 'dist', 'chart.umd.js'),
+};
+
+/** A package's folder in node_modules (its exports map does not list dist/, so walk up from its main file). */
+function packageDir(name: string): string {
+  let dir = path.dirname(require.resolve(name));
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
 /** `console/web/`, both when running the TypeScript sources and the compiled `dist/console/`. */
 function webDir(): string {
   const candidates = [path.resolve(__dirname, 'web'), path.resolve(__dirname, '..', '..', 'console', 'web')];
@@ -36,7 +51,8 @@ export interface ConsolePageOptions {
 /**
  * The coordinators' console, a browser app of plain ES modules: `GET /console` (and its deep links, such as
  * `/console/catalogo/servicios/CORREO-CONTRASENA`) answer the same page; `GET /console/static/:file` its
- * scripts and styles. Everything it shows comes from `/api/…` on this same origin.
+ * scripts and styles; `GET /console/vendor/:file` the charting library from node_modules. Everything it shows
+ * comes from `/api/…` on this same origin.
  */
 export class ConsolePage {
   private readonly logger: ConsolePageOptions['logger'];
@@ -54,6 +70,7 @@ export class ConsolePage {
     const page = async (req: Request, res: Response): Promise<void> => this.sendPage(req, res);
     server.get('/console', page);
     server.get('/console/static/:file', async (req: Request, res: Response): Promise<void> => this.sendStatic(req, res));
+    server.get('/console/vendor/:file', async (req: Request, res: Response): Promise<void> => this.sendVendor(req, res));
     server.get('/console/*', page);
   }
 
@@ -95,12 +112,44 @@ export class ConsolePage {
     }
   }
 
+  /**
+   * A vendor bundle (`VENDOR_FILES`): versioned by the lockfile, so the browser may keep it an hour (as the web chat's
+   * bundle) and revalidates it by ETag after that.
+   */
+  private async sendVendor(req: Request, res: Response): Promise<void> {
+    const name = String(req.params?.file ?? '');
+    const locate = Object.prototype.hasOwnProperty.call(VENDOR_FILES, name) ? VENDOR_FILES[name] : undefined;
+    if (!locate) {
+      this.notFound(res);
+      return;
+    }
+    let file: { body: Buffer; etag: string } | null;
+    try {
+      file = await this.read(`vendor/${name}`, res, locate());
+    } catch (err) {
+      // require.resolve() failed: the package is not installed.
+      this.logger.error({ err, file: name }, 'console vendor file missing');
+      this.notFound(res);
+      return;
+    }
+    if (file === null) return;
+    res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
+    res.setHeader('Cache-Control', 'public, max-age=3600');
+    res.setHeader('ETag', file.etag);
+    if (req.headers['if-none-match'] === file.etag) {
+      res.writeHead(304);
+      res.end();
+    } else {
+      res.sendRaw(200, file.body);
+    }
+  }
+
   /** The file's bytes and ETag, or null after answering 404 (missing) or 500 (unreadable). */
-  private async read(name: string, res: Response): Promise<{ body: Buffer; etag: string } | null> {
+  private async read(name: string, res: Response, fullPath = path.join(this.dir, name)): Promise<{ body: Buffer; etag: string } | null> {
     const cached = this.files.get(name);
     if (cached) return cached;
     try {
-      const body = await fs.promises.readFile(path.join(this.dir, name));
+      const body = await fs.promises.readFile(fullPath);
       const file = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
       this.files.set(name, file);
       return file;

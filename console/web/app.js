@@ -10,6 +10,7 @@ import { messageOf } from './errors.js';
 import { ROLE_LABELS, label } from './labels.js';
 import { LoginView } from './login.js';
 import { confirmDialog } from './modal.js';
+import { REPORT_ROLES, ReportsView } from './reports.js';
 import { REQUESTER_ROLES, RequestersView } from './requesters.js';
 
 const BASE = '/console';
@@ -56,6 +57,14 @@ const SECTIONS = [
     roles: REQUESTER_ROLES,
     landing: [],
     create: (ctx) => new RequestersView(ctx),
+  },
+  {
+    id: 'reports',
+    path: `${BASE}/reportes`,
+    label: 'Indicadores',
+    roles: REPORT_ROLES,
+    landing: [],
+    create: (ctx) => new ReportsView(ctx),
   },
 ];
 

@@ -269,7 +269,7 @@ describe(`agent console in a real browser (database: ${defaultBackend()})`, () =
       const box = p.getByLabel('Lo atiende un agente');
       await box.waitFor({ timeout: WAIT_MS });
       expect(await box.isChecked()).toBe(false);
-      expect(await p.locator('#mainnav').getByRole('link').allInnerTexts()).toEqual(['Atención', 'Catálogo de servicios', 'Directorio', 'Solicitantes']);
+      expect(await p.locator('#mainnav').getByRole('link').allInnerTexts()).toEqual(['Atención', 'Catálogo de servicios', 'Directorio', 'Solicitantes', 'Indicadores']);
       await box.check();
       await p.getByRole('button', { name: 'Guardar en el borrador' }).click();
       await toastWith(p, 'Se guardó el servicio CORREO-CONTRASENA en el borrador.').waitFor({ timeout: WAIT_MS });
