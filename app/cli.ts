@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { Database, DuplicateEmailError, ReportRepository, USER_ROLES, createRepositories } from '../models';
+import { Database, DuplicateEmailError, MonthlyReportRepository, ReportRepository, USER_ROLES, createRepositories } from '../models';
 import { monthPeriod, ReportError } from '../services/reports/indicators';
 import { parseReportFormat, ReportService } from '../services/reports/monthly-report';
+import { MonthlyReportScheduler } from '../services/reports/report-scheduler';
 import { UserInputError, UserService } from '../services/users/user.service';
 import { CATALOG_USAGE, catalogExport, catalogImport, catalogRoute, describeCatalogError } from './cli-catalog';
 import { DIRECTORY_USAGE, directoryExport, directoryImport } from './cli-directory';
@@ -24,6 +25,11 @@ ${CATALOG_USAGE}${DIRECTORY_USAGE}  report:monthly --month AAAA-MM [--format jso
                                                indicadores del mes (JSON, a la salida estándar si no hay
                                                --out) o el reporte general de llamadas (una fila por llamada
                                                o conversación) en CSV o XLSX; meses del calendario de TZ
+  report:monthly --month AAAA-MM --store [--email]
+                                               genera de nuevo el reporte mensual y lo guarda en lugar del
+                                               anterior (el que ve la consola); con --email lo deja en cola
+                                               para los coordinadores activos y REPORT_EMAILS (hace falta
+                                               SMTP_URL; lo envía la aplicación en marcha)
 `;
 
 async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
@@ -114,9 +120,18 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
-/** `report:monthly --month YYYY-MM [--format json|csv|xlsx] [--out FILE]` (DESIGN.md §5 and §10). */
+/** `report:monthly --month YYYY-MM [--format json|csv|xlsx] [--out FILE]` (DESIGN.md §5 and §10), or `--store [--email]`. */
 async function reportMonthly(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { month: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { month: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, store: { type: 'boolean' }, email: { type: 'boolean' } },
+    strict: true,
+  });
+  if (values.store) return storeMonthly(values);
+  if (values.email) {
+    console.error('--email va con --store: report:monthly --month AAAA-MM --store --email');
+    return 2;
+  }
   const config = loadConfig();
   let format: ReturnType<typeof parseReportFormat>;
   try {
@@ -143,6 +158,47 @@ async function reportMonthly(args: string[]): Promise<number> {
     console.error(`Reporte de ${values.month} escrito en ${values.out}.`);
   } else {
     await new Promise<void>((resolve, reject) => process.stdout.write(output, (err) => (err ? reject(err) : resolve())));
+  }
+  return 0;
+}
+
+/** `report:monthly --month YYYY-MM --store [--email]`: regenerates and stores the month (and queues its e-mails). */
+async function storeMonthly(values: { month?: string | undefined; format?: string | undefined; out?: string | undefined; email?: boolean | undefined }): Promise<number> {
+  const config = loadConfig();
+  const usage = 'Uso: report:monthly --month AAAA-MM --store [--email]';
+  if (values.format !== undefined || values.out !== undefined) {
+    console.error(`--store guarda el reporte en la base de datos; no lleva --format ni --out.\n\n${usage}`);
+    return 2;
+  }
+  try {
+    monthPeriod(values.month, config.tz);
+  } catch (err) {
+    if (!(err instanceof ReportError)) throw err;
+    console.error(`${err.message}\n\n${usage}`);
+    return 2;
+  }
+  if (values.email && !config.smtp) {
+    console.error('Sin SMTP_URL no se puede enviar el reporte por correo: configure SMTP_URL o quite --email.');
+    return 2;
+  }
+  const meta = await withDatabase(async (db) => {
+    const reports = new ReportService({ repo: new ReportRepository(db.db), timeZone: config.tz, slaTargets: config.reports.slaTargets });
+    const scheduler = new MonthlyReportScheduler({
+      reports,
+      repo: new MonthlyReportRepository(db),
+      clock: { now: () => new Date() },
+      logger: { info: () => undefined, warn: (obj, msg) => console.error(msg ?? '', obj), error: (obj, msg) => console.error(msg ?? '', obj) },
+      settings: { day: config.reports.day, email: config.smtp !== null, extraEmails: config.reports.emails, publicBaseUrl: config.publicBaseUrl },
+    });
+    return scheduler.regenerate(values.month as string, { generatedBy: 'cli', email: values.email === true });
+  });
+  console.error(`Reporte de ${meta.month} guardado (${meta.xlsxBytes} bytes de XLSX).`);
+  if (values.email) {
+    console.error(
+      meta.recipients.length > 0
+        ? `Correo en cola para ${meta.recipients.join(', ')}; lo envía la aplicación en marcha.`
+        : 'No hay coordinadores activos ni REPORT_EMAILS: no se envió a nadie.',
+    );
   }
   return 0;
 }

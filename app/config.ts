@@ -200,6 +200,12 @@ const envSchema = z.object({
   HANDOFF_TICK_MS: intString(2000, 100, 60_000),
   /** "P1:15m/4h, P2:30m/8h, …": first response / resolution per ticket priority (report SLA); unset = the defaults. */
   SLA_TARGETS: optionalString.transform((v, ctx) => parsedOr(v, parseSlaTargets, ctx)),
+  /** Day of month M+1 (desk's calendar) from which month M's report is generated and mailed (seed 001: three days after). */
+  REPORT_DAY: intString(3, 1, 28),
+  /** How often an instance checks whether the monthly report is due (under an advisory lock); 0 = off. */
+  REPORT_TICK_MS: intString(3_600_000, 0, 86_400_000),
+  /** Extra addresses the monthly report goes to besides the active coordinators, comma-separated. */
+  REPORT_EMAILS: optionalString.transform((v, ctx) => parsedOr(v, parseReportEmails, ctx)),
 });
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -253,8 +259,11 @@ export interface Config {
   /** Days without attention (`HOLIDAYS`); they apply only when there are business hours. */
   holidays: HolidayRules;
   tickets: { prefix: string; matrix: PriorityMatrix };
-  /** The monthly indicators: SLA targets per ticket priority (`SLA_TARGETS`). */
-  reports: { slaTargets: SlaTargets };
+  /**
+   * The monthly indicators: SLA targets per ticket priority (`SLA_TARGETS`); the monthly report's day of the next
+   * month (`REPORT_DAY`), how often it is checked (`REPORT_TICK_MS`, 0 = off) and extra recipients (`REPORT_EMAILS`).
+   */
+  reports: { slaTargets: SlaTargets; day: number; tickMs: number; emails: string[] };
   /** JSON file with the units (schools, centres) the attention script recognises; unset = the shipped list. */
   unitsFile: string | undefined;
   notify: {
@@ -282,6 +291,18 @@ export function parseGroupEmails(text: string): Record<string, string> {
       throw new Error(`«${part.trim()}»: se esperaba "Grupo resolutor=correo@dominio"`);
     }
     out[group] = email.toLowerCase();
+  }
+  return out;
+}
+
+/** `REPORT_EMAILS`: "direccion@ipn.mx, calidad@ipn.mx" → lower-case addresses, each once. */
+export function parseReportEmails(text: string): string[] {
+  const out: string[] = [];
+  for (const part of text.split(/[,;\n]/)) {
+    const email = part.trim();
+    if (email === '') continue;
+    if (!z.email().safeParse(email).success) throw new Error(`«${email.slice(0, 80)}» no es un correo válido (separe varios con comas)`);
+    if (!out.includes(email.toLowerCase())) out.push(email.toLowerCase());
   }
   return out;
 }
@@ -419,7 +440,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       prefix: e.TICKET_PREFIX,
       matrix: e.TICKET_PRIORITY_MATRIX ?? DEFAULT_PRIORITY_MATRIX,
     },
-    reports: { slaTargets: e.SLA_TARGETS ?? DEFAULT_SLA_TARGETS },
+    reports: { slaTargets: e.SLA_TARGETS ?? DEFAULT_SLA_TARGETS, day: e.REPORT_DAY, tickMs: e.REPORT_TICK_MS, emails: e.REPORT_EMAILS ?? [] },
     unitsFile: e.UNITS_FILE,
     notify: {
       groupEmails: e.RESOLVER_GROUP_EMAILS ?? {},

@@ -36,9 +36,10 @@ import { IdentityLinkService } from '../services/requesters/identity-link.servic
 import { BusinessHours } from '../services/handoff/business-hours';
 import { HandoffService } from '../services/handoff/handoff.service';
 import { ConsolePage } from '../console/console-page';
-import { CallbackRepository, CallRepository, CATALOG_CHANNEL, createRepositories, Database, DirectoryRepository, ReportRepository, RequesterAdminRepository, type Repositories } from '../models';
+import { CallbackRepository, CallRepository, CATALOG_CHANNEL, createRepositories, Database, DirectoryRepository, MonthlyReportRepository, ReportRepository, RequesterAdminRepository, type Repositories } from '../models';
 import { ReportRoutes } from '../console/api/report.routes';
 import { ReportService } from '../services/reports/monthly-report';
+import { MonthlyReportScheduler } from '../services/reports/report-scheduler';
 import { RequesterRoutes } from '../console/api/requester.routes';
 import { RequesterAdminService } from '../services/requesters/requester-admin.service';
 import { ScriptUnderstanding } from '../dialogs/attention/script-understanding';
@@ -98,6 +99,8 @@ export interface Application {
   facebook: FacebookChannel | null;
   /** Monthly indicators and the «reporte general de llamadas» (JSON, CSV, XLSX). */
   reports: ReportService;
+  /** Generates, stores and mails the monthly report from `REPORT_DAY` of the next month (one instance at a time). */
+  reportScheduler: MonthlyReportScheduler;
   /** Coordinators' search, merge and split of requesters (one person across channels). */
   requesterAdmin: RequesterAdminService;
   /** E-mail (IMAP in, SMTP out); null without IMAP_URL. */
@@ -127,6 +130,8 @@ export interface ApplicationOverrides {
   handoffTickMs?: number;
   /** How often the callback scheduler ticks (ms; 0 = never: tests call `callbackScheduler.tick()`). */
   callbackTickMs?: number;
+  /** How often the monthly report scheduler ticks (ms; 0 = never: tests call `reportScheduler.tick()`). */
+  reportTickMs?: number;
   /** Do not start reading the mailboxes (tests that call `email.conversations.handle()` or start it later). */
   emailReader?: boolean;
   /** IMAP timings and the lock retry of the e-mail channel (tests make them short). */
@@ -257,6 +262,15 @@ export async function createApplication(config: Config, logger: Logger, override
   });
 
   const reports = new ReportService({ repo: new ReportRepository(database.db), timeZone: config.tz, slaTargets: config.reports.slaTargets });
+  const reportScheduler = new MonthlyReportScheduler({
+    reports,
+    repo: new MonthlyReportRepository(database),
+    clock,
+    logger: logger.child({ component: 'report-scheduler' }),
+    settings: { day: config.reports.day, email: config.smtp !== null, extraEmails: config.reports.emails, publicBaseUrl: config.publicBaseUrl },
+    onQueued: () => outbox.wake(),
+  });
+  reportScheduler.start(overrides.reportTickMs ?? config.reports.tickMs);
   const requesterAdmin = new RequesterAdminService({ repo: new RequesterAdminRepository(database.db), clock });
   const directory = new DirectoryService({
     repo: new DirectoryRepository(database.db),
@@ -509,7 +523,7 @@ export async function createApplication(config: Config, logger: Logger, override
       new AgentPhoneRoutes({ sessions, users }),
       new DirectoryRoutes({ sessions, directory }),
       new RequesterRoutes({ sessions, requesters: requesterAdmin }),
-      new ReportRoutes({ sessions, reports }),
+      new ReportRoutes({ sessions, reports, stored: reportScheduler }),
       new CallbackApiRoutes({ sessions, callbacks }),
       ...(twilio?.routes ?? []),
       ...(twilioCallbacks ? [twilioCallbacks] : []),
@@ -547,6 +561,7 @@ export async function createApplication(config: Config, logger: Logger, override
       await closed;
       await outbox.stop();
       await callbackScheduler?.stop();
+      await reportScheduler.stop();
       await handoff.stop();
       await database.close();
       logger.info('stopped');
@@ -576,6 +591,7 @@ export async function createApplication(config: Config, logger: Logger, override
     email,
     requesterAdmin,
     reports,
+    reportScheduler,
     directory,
     callbacks,
     callbackScheduler,

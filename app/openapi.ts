@@ -192,6 +192,24 @@ export function openApiDocument(): Record<string, unknown> {
           ],
         },
       },
+      '/api/reports/stored': {
+        get: {
+          ...consoleOp(
+            'Reporte mensual guardado (el que se generó y envió a los coordinadores): { month, generatedAt, generatedBy, recipients, emailedAt, xlsxBytes, report } con report según DESIGN.md §10; sin month, { months: [{ month, generatedAt, generatedBy, emailedAt }] }',
+            'coordinador o administrador',
+            '{ month, generatedAt, generatedBy, recipients, emailedAt, xlsxBytes, report } o { months }',
+            400,
+            404,
+          ),
+          parameters: [{ name: 'month', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' }, description: 'Mes AAAA-MM del calendario de TZ' }],
+        },
+      },
+      '/api/reports/stored/xlsx': {
+        get: {
+          ...consoleOp('Descarga la hoja de cálculo guardada del mes (la que se adjuntó al correo; Content-Disposition attachment)', 'coordinador o administrador', 'XLSX', 400, 404),
+          parameters: [{ name: 'month', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' }, description: 'Mes AAAA-MM del calendario de TZ' }],
+        },
+      },
       '/api/directory': {
         get: consoleOp('Directorio del conmutador (?q=, ?kind=person|area, ?includeInactive=true)', 'agente, coordinador o administrador', '{ entries }', 400),
         post: consoleOp('Agrega una persona o área', 'coordinador o administrador; con X-CSRF-Token', '{ entry }', 400, 409),

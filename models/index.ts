@@ -105,3 +105,4 @@ export function createRepositories(database: Database): Repositories {
 export { DirectoryRepository, type DirectoryChange, type DirectoryRow, type DirectoryValues } from './repositories/directory.repository';
 export { RequesterAdminRepository, type IdentityRef, type MergeOutcome, type MergeRequest, type MovedCounts, type RequesterDetailRow, type RequesterIdentityRow, type RequesterRecord, type RequesterSearchQuery, type RequesterSummaryRow, type SplitOutcome, type SplitRequest } from './repositories/requester-admin.repository';
 export { ReportRepository, type RawReport, type ReportCursor, type ReportItemRecord, type SlaTargetRow } from './repositories/report.repository';
+export { MonthlyReportRepository, MONTHLY_REPORT_LOCK, type ClaimOutcome, type NewStoredReport, type StoredReport, type StoredReportMeta } from './repositories/monthly-report.repository';

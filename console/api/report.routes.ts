@@ -3,6 +3,7 @@ import type { SessionService, UserRole } from '../../services/auth/session.servi
 import { ApiError } from '../../services/http/api-error';
 import { ReportError } from '../../services/reports/indicators';
 import { parseReportFormat, type ReportService } from '../../services/reports/monthly-report';
+import type { MonthlyReportScheduler } from '../../services/reports/report-scheduler';
 import { authorize, route, type ConsoleRoutes } from './console-http';
 
 /** The indicators are the coordination's: coordinators and admins. */
@@ -22,10 +23,20 @@ function queryParam(req: Request, name: string): string | undefined {
  *   the «reporte general de llamadas» as CSV or XLSX (attachment);
  * - `GET /api/reports/indicators?from=&to=`: the same indicators for any range (`YYYY-MM-DD`, both days included, or
  *   ISO instants with a zone).
+ * - `GET /api/reports/stored?month=YYYY-MM`: the stored monthly report (when and by whom it was generated, whom it was
+ *   mailed to, its JSON); without `month`, the months that have one. 404 when the month has none;
+ * - `GET /api/reports/stored/xlsx?month=YYYY-MM`: the stored XLSX, as it was mailed (attachment).
  * A malformed month, range or format answers 400 with a Spanish message.
  */
 export class ReportRoutes implements ConsoleRoutes {
-  constructor(private readonly deps: { sessions: SessionService; reports: ReportService }) {
+  constructor(
+    private readonly deps: {
+      sessions: SessionService;
+      reports: ReportService;
+      /** The stored monthly reports; without it the `/api/reports/stored` routes are not registered. */
+      stored?: Pick<MonthlyReportScheduler, 'stored' | 'storedXlsx' | 'storedMonths'>;
+    },
+  ) {
     if (!deps?.sessions) throw new Error('ReportRoutes: sessions are required');
     if (!deps.reports) throw new Error('ReportRoutes: reports are required');
   }
@@ -50,6 +61,28 @@ export class ReportRoutes implements ConsoleRoutes {
       const period = reports.range(queryParam(req, 'from'), queryParam(req, 'to'));
       res.setHeader('Cache-Control', 'no-store');
       res.send(200, await reports.indicators(period));
+    }));
+    const stored = this.deps.stored;
+    if (!stored) return;
+    server.get('/api/reports/stored', this.as(async (req, res) => {
+      const month = queryParam(req, 'month');
+      res.setHeader('Cache-Control', 'no-store');
+      if (month === undefined) {
+        res.send(200, { months: await stored.storedMonths() });
+        return;
+      }
+      const found = await stored.stored(month);
+      if (!found) throw new ApiError(404, 'ReportNotFound', 'No hay reporte mensual guardado de ese mes.');
+      res.send(200, found);
+    }));
+    server.get('/api/reports/stored/xlsx', this.as(async (req, res) => {
+      const found = await stored.storedXlsx(queryParam(req, 'month'));
+      if (!found) throw new ApiError(404, 'ReportNotFound', 'No hay reporte mensual guardado de ese mes.');
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Content-Type', XLSX_TYPE);
+      res.setHeader('Content-Disposition', `attachment; filename="${found.fileName}"`);
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.sendRaw(200, found.xlsx);
     }));
   }
 

@@ -11,9 +11,45 @@ export interface EmailPayload {
   headers?: Record<string, string>;
   /** A Message-ID chosen by the sender (a reply that later mail must thread under); default one from the outbox id. */
   messageId?: string;
+  /** Files carried in the message itself (never a path or URL): at most {@link MAX_ATTACHMENTS}, each ≤ {@link MAX_ATTACHMENT_BYTES}. */
+  attachments?: EmailAttachment[];
 }
 
+/** A file attached to an e-mail, its content in base64. */
+export interface EmailAttachment {
+  /** A bare file name: no path separators, no line breaks. */
+  filename: string;
+  contentType: string;
+  contentBase64: string;
+}
+
+/** Attachments per message at most. */
+export const MAX_ATTACHMENTS = 3;
+/** Largest attachment, decoded (10 MB): mail servers commonly refuse messages much bigger than that. */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
 const noLineBreaks = (s: string) => !/[\r\n]/.test(s);
+
+/** Bytes that base64 text decodes to (it was checked to be well-formed base64). */
+function decodedLength(b64: string): number {
+  const padding = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0;
+  return (b64.length / 4) * 3 - padding;
+}
+
+const attachmentSchema = z.object({
+  filename: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine((s) => !/[\\/\r\n\0]/.test(s) && s !== '.' && s !== '..', 'a bare file name: no path separators or line breaks'),
+  contentType: z.string().regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i).max(200),
+  contentBase64: z
+    .string()
+    // Checked before the pattern, so a huge value is refused without scanning it.
+    .refine((s) => s.length <= (MAX_ATTACHMENT_BYTES / 3) * 4 + 4, `larger than ${MAX_ATTACHMENT_BYTES} bytes`)
+    .refine((s) => s.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(s), 'not base64')
+    .refine((s) => decodedLength(s) <= MAX_ATTACHMENT_BYTES, `larger than ${MAX_ATTACHMENT_BYTES} bytes`),
+});
 
 const emailPayloadSchema = z.object({
   to: z.array(z.string().min(3).max(320).refine(noLineBreaks)).min(1).max(50),
@@ -22,7 +58,17 @@ const emailPayloadSchema = z.object({
   html: z.string().optional(),
   headers: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/), z.string().max(998).refine(noLineBreaks)).optional(),
   messageId: z.string().regex(/^<[^<>\s@]+@[^<>\s@]+>$/).max(250).optional(),
+  attachments: z.array(attachmentSchema).max(MAX_ATTACHMENTS).optional(),
 });
+
+/** An `email` outbox payload checked; PermanentDeliveryError (never retried) when it cannot be sent as it is. */
+export function parseEmailPayload(payload: unknown): EmailPayload {
+  const parsed = emailPayloadSchema.safeParse(payload);
+  if (!parsed.success) {
+    throw new PermanentDeliveryError(`SmtpTransport.send(): invalid e-mail payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
 
 export interface SmtpTransportOptions {
   /** `smtp://` or `smtps://` URL with credentials (SMTP_URL). */
@@ -68,11 +114,7 @@ export class SmtpTransport implements Transport {
   }
 
   async send(message: OutboxMessage): Promise<void> {
-    const parsed = emailPayloadSchema.safeParse(message.payload);
-    if (!parsed.success) {
-      throw new PermanentDeliveryError(`SmtpTransport.send(): invalid e-mail payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    }
-    const p = parsed.data;
+    const p = parseEmailPayload(message.payload);
     const info = await this.mailer.sendMail({
       from: this.from,
       to: p.to,
@@ -81,6 +123,10 @@ export class SmtpTransport implements Transport {
       ...(p.html !== undefined ? { html: p.html } : {}),
       headers: { ...p.headers, 'X-Ventanilla-Delivery': String(message.id) },
       messageId: p.messageId ?? `<outbox-${message.id}@${this.domain}>`,
+      // Content as Buffers only: nodemailer never reads a file or URL for them (and both are disabled above).
+      ...(p.attachments?.length
+        ? { attachments: p.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.contentBase64, 'base64') })) }
+        : {}),
     });
     // Some recipients accepted, others refused: sending again would repeat the message to the accepted ones.
     if (info.rejected.length > 0) {
