@@ -1,4 +1,9 @@
+import { type Activity, type ActivityHandler, ActivityTypes } from 'botbuilder';
 import type { ActivityJson, ConversationService } from '../../services/conversations/conversation.service';
+import { HANDOFF_EVENT_PREFIX, type HandoffSignal } from '../../services/handoff/handoff-types';
+import type { TurnTracker } from '../turn-tracker';
+import { HANDOFF_SIGNAL_TURN } from '../ventanilla.bot';
+import type { TwilioTurnAdapter } from './twilio-voice/twilio-voice.adapter';
 import { numberedMenu } from './twilio-sms/sms-text';
 
 /** How the text-message channels (SMS/WhatsApp, Messenger, X) find a sender's recent conversation. */
@@ -77,3 +82,38 @@ export function personMessageActivity(p: {
     },
   };
 }
+
+/** What {@link runSignalTurn} needs of a channel that answers outside a webhook's request. */
+export interface SignalTurnDeps {
+  adapter: Pick<TwilioTurnAdapter, 'runTurn'>;
+  bot: Pick<ActivityHandler, 'run'>;
+  tracker: TurnTracker;
+  clock: { now(): Date };
+  botAccount: { id: string; name: string };
+}
+
+/**
+ * Runs a handoff signal's bot turn for a conversation of `channel` with `person` (SMS/WhatsApp, Messenger, X, e-mail):
+ * the signal as an event activity, marked as sent by the handoff service, in the conversation's turn order. Returns the
+ * bot's replies for the channel to deliver.
+ */
+export function runSignalTurn(
+  deps: SignalTurnDeps,
+  channel: string,
+  conversationId: string,
+  signal: HandoffSignal,
+  person: string,
+): Promise<Partial<Activity>[]> {
+  const activity: Partial<Activity> = {
+    type: ActivityTypes.Event,
+    name: `${HANDOFF_EVENT_PREFIX}${signal.kind}`,
+    value: signal,
+    id: `handoff-${signal.kind}-${deps.clock.now().getTime().toString(36)}`,
+    channelId: channel,
+    conversation: { id: conversationId } as Activity['conversation'],
+    from: { id: person, name: '', role: 'user' } as Activity['from'],
+    recipient: { id: deps.botAccount.id, name: deps.botAccount.name, role: 'bot' } as Activity['recipient'],
+  };
+  return deps.tracker.run(conversationId, () => deps.adapter.runTurn(activity, (context) => deps.bot.run(context), [[HANDOFF_SIGNAL_TURN, true]]));
+}
+

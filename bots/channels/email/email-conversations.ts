@@ -9,9 +9,9 @@ import { extractReply } from '../../../services/email/email-text';
 import { EMAIL_CHANNEL } from '../../../services/email/email-types';
 import { composeEmail } from '../../../services/email/reply';
 import { messageIds, replyHeaders, replySubject, threadIds } from '../../../services/email/threading';
-import { HANDOFF_EVENT_PREFIX, type HandoffSignal } from '../../../services/handoff/handoff-types';
+import type { HandoffSignal } from '../../../services/handoff/handoff-types';
 import type { TurnTracker } from '../../turn-tracker';
-import { HANDOFF_SIGNAL_TURN } from '../../ventanilla.bot';
+import { runSignalTurn } from '../messaging-threads';
 import type { EmailAdapter } from './email.adapter';
 
 export interface EmailLogger {
@@ -200,19 +200,7 @@ export class EmailConversations {
 
   /** Runs a handoff signal's turn for an e-mail conversation; returns the replies. */
   async signalTurn(conversationId: string, signal: HandoffSignal, person: string): Promise<Partial<Activity>[]> {
-    const activity: Partial<Activity> = {
-      type: ActivityTypes.Event,
-      name: `${HANDOFF_EVENT_PREFIX}${signal.kind}`,
-      value: signal,
-      id: `handoff-${signal.kind}-${this.deps.clock.now().getTime().toString(36)}`,
-      channelId: EMAIL_CHANNEL,
-      conversation: { id: conversationId } as Activity['conversation'],
-      from: { id: person, name: '', role: 'user' } as Activity['from'],
-      recipient: { id: this.deps.botAccount.id, name: this.deps.botAccount.name, role: 'bot' } as Activity['recipient'],
-    };
-    return this.deps.tracker.run(conversationId, () =>
-      this.deps.adapter.runTurn(activity, (context) => this.deps.bot.run(context), [[HANDOFF_SIGNAL_TURN, true]]),
-    );
+    return runSignalTurn(this.deps, EMAIL_CHANNEL, conversationId, signal, person);
   }
 
   /**

@@ -2,12 +2,11 @@ import { type Activity, type ActivityHandler, ActivityTypes } from 'botbuilder';
 import type { CallRepository } from '../../../models';
 import type { ActivityJson, ConversationService } from '../../../services/conversations/conversation.service';
 import { FACEBOOK_CHANNEL, type MessengerSender, type SendRequest } from '../../../services/facebook/graph-client';
-import { HANDOFF_EVENT_PREFIX, type HandoffSignal } from '../../../services/handoff/handoff-types';
+import type { HandoffSignal } from '../../../services/handoff/handoff-types';
 import type { TurnTracker } from '../../turn-tracker';
-import { HANDOFF_SIGNAL_TURN } from '../../ventanilla.bot';
 import type { FacebookAdapter } from './facebook.adapter';
 import { type MessengerMessage, messengerMessages } from './facebook-text';
-import { currentThread } from '../messaging-threads';
+import { currentThread, runSignalTurn } from '../messaging-threads';
 
 /** One `entry[].messaging[]` (or `standby[]`) event, as Meta documents it (fields we read). */
 export interface MessagingEvent {
@@ -169,19 +168,7 @@ export class FacebookConversations {
 
   /** Runs a handoff signal's turn for a Messenger conversation; returns the replies to send. */
   async signalTurn(conversationId: string, signal: HandoffSignal, peer: MessengerPeer): Promise<Partial<Activity>[]> {
-    const activity: Partial<Activity> = {
-      type: ActivityTypes.Event,
-      name: `${HANDOFF_EVENT_PREFIX}${signal.kind}`,
-      value: signal,
-      id: `handoff-${signal.kind}-${this.deps.clock.now().getTime().toString(36)}`,
-      channelId: FACEBOOK_CHANNEL,
-      conversation: { id: conversationId } as Activity['conversation'],
-      from: { id: peer.psid, name: '', role: 'user' } as Activity['from'],
-      recipient: { id: this.deps.botAccount.id, name: this.deps.botAccount.name, role: 'bot' } as Activity['recipient'],
-    };
-    return this.deps.tracker.run(conversationId, () =>
-      this.deps.adapter.runTurn(activity, (context) => this.deps.bot.run(context), [[HANDOFF_SIGNAL_TURN, true]]),
-    );
+    return runSignalTurn(this.deps, FACEBOOK_CHANNEL, conversationId, signal, peer.psid);
   }
 
   /**

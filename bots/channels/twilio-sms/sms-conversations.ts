@@ -1,16 +1,15 @@
 import { type Activity, type ActivityHandler, ActivityTypes } from 'botbuilder';
 import type { CallRepository } from '../../../models';
 import type { ActivityJson, ConversationService } from '../../../services/conversations/conversation.service';
-import { HANDOFF_EVENT_PREFIX, type HandoffSignal } from '../../../services/handoff/handoff-types';
+import type { HandoffSignal } from '../../../services/handoff/handoff-types';
 import { MessagingTwiml } from '../../../services/twilio/twiml';
 import type { TwilioParams } from '../../../services/twilio/signature';
 import { SMS_CHANNEL, WHATSAPP_CHANNEL } from '../../../services/voice/voice-types';
 import type { TurnTracker } from '../../turn-tracker';
-import { HANDOFF_SIGNAL_TURN } from '../../ventanilla.bot';
 import { param } from '../twilio-voice/twilio-webhook';
 import { MissingParameterError } from '../twilio-voice/voice-calls';
 import type { TwilioSmsAdapter } from './twilio-sms.adapter';
-import { currentThread, DIGIT_ANSWER, menuAnswer } from '../messaging-threads';
+import { currentThread, DIGIT_ANSWER, menuAnswer, runSignalTurn } from '../messaging-threads';
 import { numberedMenu, plainText, splitMessage, SMS_MAX_CHARS } from './sms-text';
 
 export interface SmsConversationsDeps {
@@ -108,19 +107,7 @@ export class SmsConversations {
 
   /** Runs a handoff signal's turn for a text conversation; returns the replies to send. */
   async signalTurn(conversationId: string, signal: HandoffSignal, peer: SmsPeer): Promise<Partial<Activity>[]> {
-    const activity: Partial<Activity> = {
-      type: ActivityTypes.Event,
-      name: `${HANDOFF_EVENT_PREFIX}${signal.kind}`,
-      value: signal,
-      id: `handoff-${signal.kind}-${this.deps.clock.now().getTime().toString(36)}`,
-      channelId: peer.channel,
-      conversation: { id: conversationId } as Activity['conversation'],
-      from: { id: peer.person, name: '', role: 'user' } as Activity['from'],
-      recipient: { id: this.deps.botAccount.id, name: this.deps.botAccount.name, role: 'bot' } as Activity['recipient'],
-    };
-    return this.deps.tracker.run(conversationId, () =>
-      this.deps.adapter.runTurn(activity, (context) => this.deps.bot.run(context), [[HANDOFF_SIGNAL_TURN, true]]),
-    );
+    return runSignalTurn(this.deps, peer.channel, conversationId, signal, peer.person);
   }
 
   /** Who a text conversation is with, from its first inbound message. */

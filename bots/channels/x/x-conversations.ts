@@ -1,11 +1,10 @@
 import { type Activity, type ActivityHandler, ActivityTypes } from 'botbuilder';
 import type { CallRepository } from '../../../models';
 import type { ActivityJson, ConversationService } from '../../../services/conversations/conversation.service';
-import { HANDOFF_EVENT_PREFIX, type HandoffSignal } from '../../../services/handoff/handoff-types';
+import type { HandoffSignal } from '../../../services/handoff/handoff-types';
 import { type XDmClient, X_DM_MAX_CHARS } from '../../../services/x/dm-client';
 import type { TurnTracker } from '../../turn-tracker';
-import { HANDOFF_SIGNAL_TURN } from '../../ventanilla.bot';
-import { currentThread, DIGIT_ANSWER, menuAnswer } from '../messaging-threads';
+import { currentThread, DIGIT_ANSWER, menuAnswer, runSignalTurn } from '../messaging-threads';
 import { numberedMenu, plainText, splitMessage } from '../twilio-sms/sms-text';
 import type { XAdapter } from './x.adapter';
 
@@ -147,19 +146,7 @@ export class XConversations {
 
   /** Runs a handoff signal's turn for an X conversation; returns the replies to send. */
   async signalTurn(conversationId: string, signal: HandoffSignal, peer: XPeer): Promise<Partial<Activity>[]> {
-    const activity: Partial<Activity> = {
-      type: ActivityTypes.Event,
-      name: `${HANDOFF_EVENT_PREFIX}${signal.kind}`,
-      value: signal,
-      id: `handoff-${signal.kind}-${this.deps.clock.now().getTime().toString(36)}`,
-      channelId: X_CHANNEL,
-      conversation: { id: conversationId } as Activity['conversation'],
-      from: { id: peer.person, name: '', role: 'user' } as Activity['from'],
-      recipient: { id: this.deps.botAccount.id, name: this.deps.botAccount.name, role: 'bot' } as Activity['recipient'],
-    };
-    return this.deps.tracker.run(conversationId, () =>
-      this.deps.adapter.runTurn(activity, (context) => this.deps.bot.run(context), [[HANDOFF_SIGNAL_TURN, true]]),
-    );
+    return runSignalTurn(this.deps, X_CHANNEL, conversationId, signal, peer.person);
   }
 
   /** Who an X conversation is with, from its first inbound message. */
