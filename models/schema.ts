@@ -686,3 +686,132 @@ export const monthlyReports = pgTable('monthly_reports', {
   emailedAt: timestamp('emailed_at', { withTimezone: true }),
 });
 
+
+export const QUALITY_REVIEW_STATUSES = ['in_review', 'submitted', 'returned', 'approved'] as const;
+
+/**
+ * A month's protocol-quality review (seed 001 stage 2, seed 004 stage 4): a random sample of the month's conversations
+ * and calls, stratified by channel and agent and drawn from `seed` (stored, so the same sample can be drawn again).
+ * The reviewers check each item; the review report goes to the coordinator, who approves it or returns it with
+ * comments. One review per month.
+ */
+export const qualityReviews = pgTable(
+  'quality_reviews',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    month: text('month').notNull(),
+    seed: text('seed').notNull(),
+    /** The sample size asked for, and how the draw went per stratum: { channel, agentUserId, population, drawn }[]. */
+    sampleSize: integer('sample_size').notNull(),
+    strata: jsonb('strata').$type<Array<Record<string, unknown>>>().notNull().default([]),
+    status: text('status', { enum: QUALITY_REVIEW_STATUSES }).notNull().default('in_review'),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    submittedBy: text('submitted_by'),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    /** The tabulation as submitted (by non-compliance type, agent and channel). */
+    summary: jsonb('summary').$type<Record<string, unknown>>(),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    /** The coordinator's comments when returning (or approving) the review. */
+    coordinatorComments: text('coordinator_comments'),
+    /** Every submit/return/approve: { at, by, action, comments }. */
+    history: jsonb('history').$type<Array<Record<string, unknown>>>().notNull().default([]),
+  },
+  (t) => [
+    uniqueIndex('quality_reviews_month_uq').on(t.month),
+    check('quality_reviews_status_ck', sql`${t.status} in ('in_review', 'submitted', 'returned', 'approved')`),
+  ],
+);
+
+/**
+ * One sampled conversation (or call) of a review: the automatic pre-checks from its transcript and call record
+ * (`prechecks`: { [item]: { result: 'pass' | 'fail' | 'na', evidence } }), and the reviewer's verdict per checklist
+ * item (`verdicts`: { [item]: 'pass' | 'fail' | 'na' }, confirming or overriding the pre-check) with observations.
+ */
+export const qualityReviewItems = pgTable(
+  'quality_review_items',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    reviewId: uuid('review_id')
+      .notNull()
+      .references(() => qualityReviews.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    conversationId: text('conversation_id').notNull(),
+    channel: text('channel').notNull(),
+    /** The agent who attended it (null: the bot alone). */
+    agentUserId: uuid('agent_user_id'),
+    /** The caller's call, when it was a phone call (its recording is played through the console). */
+    callId: uuid('call_id'),
+    stratum: text('stratum').notNull(),
+    prechecks: jsonb('prechecks').$type<Record<string, unknown>>().notNull().default({}),
+    verdicts: jsonb('verdicts').$type<Record<string, string>>().notNull().default({}),
+    observations: text('observations'),
+    reviewedBy: text('reviewed_by'),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('quality_review_items_conversation_uq').on(t.reviewId, t.conversationId),
+    index('quality_review_items_review_idx').on(t.reviewId, t.position),
+  ],
+);
+
+export const CORRECTIVE_ACTION_STATUSES = ['open', 'done', 'effective', 'not_effective'] as const;
+
+/**
+ * A corrective action of a review (seed 001 stage 2): assigned to an agent for one kind of non-compliance, due on a
+ * date; the agent (or coordinator) marks it done, and the next month's review records whether it was effective.
+ */
+export const correctiveActions = pgTable(
+  'corrective_actions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    reviewId: uuid('review_id')
+      .notNull()
+      .references(() => qualityReviews.id, { onDelete: 'cascade' }),
+    agentUserId: uuid('agent_user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** The checklist item (kind of non-compliance) it corrects. */
+    item: text('item').notNull(),
+    description: text('description').notNull(),
+    /** YYYY-MM-DD, the desk's time zone. */
+    dueDate: text('due_date').notNull(),
+    status: text('status', { enum: CORRECTIVE_ACTION_STATUSES }).notNull().default('open'),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+    doneNote: text('done_note'),
+    /** The follow-up of the next month: which month's review looked at it, what it found, who and when. */
+    followUpMonth: text('follow_up_month'),
+    followUpNote: text('follow_up_note'),
+    followUpBy: text('follow_up_by'),
+    followUpAt: timestamp('follow_up_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('corrective_actions_review_idx').on(t.reviewId),
+    index('corrective_actions_agent_idx').on(t.agentUserId, t.status),
+    check('corrective_actions_status_ck', sql`${t.status} in ('open', 'done', 'effective', 'not_effective')`),
+  ],
+);
+
+/**
+ * The system's self-check (seed 004, preventive maintenance), stored as evidence: the monthly run and any run an admin
+ * asks for. `results`: { name, status: 'ok' | 'warn' | 'fail' | 'skipped', detail, ms }[].
+ */
+export const healthChecks = pgTable(
+  'health_checks',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /** monthly (the scheduler) or manual (an admin). */
+    kind: text('kind').notNull(),
+    /** The month a monthly run stands for (YYYY-MM); one monthly run per month. */
+    month: text('month'),
+    checkedBy: text('checked_by').notNull(),
+    ok: boolean('ok').notNull(),
+    results: jsonb('results').$type<Array<Record<string, unknown>>>().notNull(),
+  },
+  (t) => [
+    index('health_checks_at_idx').on(t.at),
+    uniqueIndex('health_checks_monthly_uq').on(t.month).where(sql`${t.kind} = 'monthly'`),
+  ],
+);
