@@ -8,6 +8,7 @@ import { MonthlyReportScheduler } from '../services/reports/report-scheduler';
 import { UserInputError, UserService } from '../services/users/user.service';
 import { CATALOG_USAGE, catalogExport, catalogImport, catalogRoute, describeCatalogError } from './cli-catalog';
 import { DIRECTORY_USAGE, directoryExport, directoryImport } from './cli-directory';
+import { HEALTH_USAGE, healthCheck } from './cli-health';
 import { ConfigError, loadConfig } from './config';
 
 const USAGE = `Uso: npm run cli -- <comando> [opciones]
@@ -30,7 +31,7 @@ ${CATALOG_USAGE}${DIRECTORY_USAGE}  report:monthly --month AAAA-MM [--format jso
                                                anterior (el que ve la consola); con --email lo deja en cola
                                                para los coordinadores activos y REPORT_EMAILS (hace falta
                                                SMTP_URL; lo envía la aplicación en marcha)
-`;
+${HEALTH_USAGE}`;
 
 async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -108,6 +109,8 @@ async function run(argv: string[]): Promise<number> {
       return directoryExport(rest, withDatabase);
     case 'report:monthly':
       return reportMonthly(rest);
+    case 'health:check':
+      return healthCheck(rest, loadConfig(), withDatabase);
     case undefined:
     case 'help':
     case '--help':

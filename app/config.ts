@@ -206,6 +206,12 @@ const envSchema = z.object({
   REPORT_TICK_MS: intString(3_600_000, 0, 86_400_000),
   /** Extra addresses the monthly report goes to besides the active coordinators, comma-separated. */
   REPORT_EMAILS: optionalString.transform((v, ctx) => parsedOr(v, parseReportEmails, ctx)),
+  /** Conversations drawn for each month's protocol-quality review (seed 001 stage 2), unless the reviewer asks another size. */
+  QUALITY_SAMPLE_SIZE: intString(30, 1, 500),
+  /** How often an instance checks whether this month's health check (seed 004) was run (under an advisory lock); 0 = off. */
+  HEALTH_TICK_MS: intString(3_600_000, 0, 86_400_000),
+  /** Directory whose volume's free space the health check reports; unset = DATA_DIR (embedded) or the working directory. */
+  HEALTH_DISK_PATH: optionalString,
 });
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -264,6 +270,10 @@ export interface Config {
    * month (`REPORT_DAY`), how often it is checked (`REPORT_TICK_MS`, 0 = off) and extra recipients (`REPORT_EMAILS`).
    */
   reports: { slaTargets: SlaTargets; day: number; tickMs: number; emails: string[] };
+  /** The monthly quality review: the default sample size (`QUALITY_SAMPLE_SIZE`). */
+  quality: { sampleSize: number };
+  /** The system health check (seed 004): how often the monthly run is looked for (`HEALTH_TICK_MS`, 0 = off), the disk checked. */
+  health: { tickMs: number; diskPath: string | undefined };
   /** JSON file with the units (schools, centres) the attention script recognises; unset = the shipped list. */
   unitsFile: string | undefined;
   notify: {
@@ -441,6 +451,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       matrix: e.TICKET_PRIORITY_MATRIX ?? DEFAULT_PRIORITY_MATRIX,
     },
     reports: { slaTargets: e.SLA_TARGETS ?? DEFAULT_SLA_TARGETS, day: e.REPORT_DAY, tickMs: e.REPORT_TICK_MS, emails: e.REPORT_EMAILS ?? [] },
+    quality: { sampleSize: e.QUALITY_SAMPLE_SIZE },
+    health: { tickMs: e.HEALTH_TICK_MS, diskPath: e.HEALTH_DISK_PATH },
     unitsFile: e.UNITS_FILE,
     notify: {
       groupEmails: e.RESOLVER_GROUP_EMAILS ?? {},

@@ -38,6 +38,21 @@ import { HandoffService } from '../services/handoff/handoff.service';
 import { ConsolePage } from '../console/console-page';
 import { CallbackRepository, CallRepository, CATALOG_CHANNEL, createRepositories, Database, DirectoryRepository, MonthlyReportRepository, ReportRepository, RequesterAdminRepository, type Repositories } from '../models';
 import { ReportRoutes } from '../console/api/report.routes';
+import { QualityRoutes } from '../console/api/quality.routes';
+import { QualityRepository } from '../models/repositories/quality.repository';
+import { QualityService } from '../services/quality/quality.service';
+import { TwilioRecordingSource } from '../services/quality/recording-source';
+import { HealthRoutes } from '../console/api/health.routes';
+import { HealthRepository } from '../models';
+import { HealthCheckService } from '../services/health/health-check';
+import { HealthScheduler } from '../services/health/health-scheduler';
+import { healthSettings } from './health-settings';
+import { WeeklyRoutes } from '../console/api/weekly.routes';
+import { WeeklyRepository } from '../models/repositories/weekly.repository';
+import { WeeklySummaryService } from '../services/reports/weekly-summary';
+import { ConversationRoutes } from '../console/api/conversation.routes';
+import { TranscriptRepository } from '../models/repositories/transcript.repository';
+import { ConversationTranscriptService } from '../services/conversations/conversation-transcript.service';
 import { ReportService } from '../services/reports/monthly-report';
 import { MonthlyReportScheduler } from '../services/reports/report-scheduler';
 import { RequesterRoutes } from '../console/api/requester.routes';
@@ -101,6 +116,12 @@ export interface Application {
   reports: ReportService;
   /** Generates, stores and mails the monthly report from `REPORT_DAY` of the next month (one instance at a time). */
   reportScheduler: MonthlyReportScheduler;
+  /** The monthly protocol-quality review (sample, pre-checks, verdicts, corrective actions) and the agents' pre-check scores. */
+  quality: QualityService;
+  /** The system health check (seed 004): runs every check now, or lists the stored runs. */
+  health: HealthCheckService;
+  /** Runs and stores this month's health check once (one instance, under an advisory lock). */
+  healthScheduler: HealthScheduler;
   /** Coordinators' search, merge and split of requesters (one person across channels). */
   requesterAdmin: RequesterAdminService;
   /** E-mail (IMAP in, SMTP out); null without IMAP_URL. */
@@ -262,6 +283,16 @@ export async function createApplication(config: Config, logger: Logger, override
   });
 
   const reports = new ReportService({ repo: new ReportRepository(database.db), timeZone: config.tz, slaTargets: config.reports.slaTargets });
+  const quality = new QualityService({
+    repo: new QualityRepository(database.db),
+    audit: repositories.audit,
+    clock,
+    settings: { timeZone: config.tz, sampleSize: config.quality.sampleSize, prechecks: { voiceHoldSeconds: config.voice.holdSeconds } },
+    logger: logger.child({ component: 'quality' }),
+    recordings: config.twilio
+      ? new TwilioRecordingSource({ accountSid: config.twilio.accountSid, authToken: config.twilio.authToken, ...(config.twilio.apiBaseUrl ? { baseUrl: config.twilio.apiBaseUrl } : {}) })
+      : null,
+  });
   const reportScheduler = new MonthlyReportScheduler({
     reports,
     repo: new MonthlyReportRepository(database),
@@ -269,8 +300,33 @@ export async function createApplication(config: Config, logger: Logger, override
     logger: logger.child({ component: 'report-scheduler' }),
     settings: { day: config.reports.day, email: config.smtp !== null, extraEmails: config.reports.emails, publicBaseUrl: config.publicBaseUrl },
     onQueued: () => outbox.wake(),
+    // Seed 001: the month's quality sample is drawn with its monthly report (when nobody drew it already); every later
+    // tick of the due period checks again, so a failed draw is retried.
+    onStored: async (month) => void (await quality.drawIfMissing(month, 'scheduler')),
   });
   reportScheduler.start(overrides.reportTickMs ?? config.reports.tickMs);
+  // Seed 004's monthly preventive maintenance: every channel, the PBX, the queues and the disk, stored as evidence.
+  const healthRepo = new HealthRepository(database);
+  const health = new HealthCheckService({
+    repo: healthRepo,
+    audit: repositories.audit,
+    clock,
+    logger: logger.child({ component: 'health' }),
+    settings: healthSettings(config, database),
+    // Seed 004: the monthly run is reported to the head (coordinators, REPORT_EMAILS) like the monthly report.
+    report: { email: config.smtp !== null, extraEmails: config.reports.emails, publicBaseUrl: config.publicBaseUrl },
+    onQueued: () => outbox.wake(),
+    timeZone: config.tz,
+  });
+  const healthScheduler = new HealthScheduler({
+    health,
+    repo: healthRepo,
+    lock: (key) => database.tryLock(key),
+    clock,
+    logger: logger.child({ component: 'health-scheduler' }),
+    timeZone: config.tz,
+  });
+  healthScheduler.start(config.health.tickMs);
   const requesterAdmin = new RequesterAdminService({ repo: new RequesterAdminRepository(database.db), clock });
   const directory = new DirectoryService({
     repo: new DirectoryRepository(database.db),
@@ -524,6 +580,10 @@ export async function createApplication(config: Config, logger: Logger, override
       new DirectoryRoutes({ sessions, directory }),
       new RequesterRoutes({ sessions, requesters: requesterAdmin }),
       new ReportRoutes({ sessions, reports, stored: reportScheduler }),
+      new QualityRoutes({ sessions, quality }),
+      new HealthRoutes({ sessions, health }),
+      new WeeklyRoutes({ sessions, weekly: new WeeklySummaryService({ repo: new WeeklyRepository(database.db), timeZone: config.tz, clock, prechecks: quality }) }),
+      new ConversationRoutes({ sessions, conversations: new ConversationTranscriptService({ repo: new TranscriptRepository(database.db), facts: new QualityRepository(database.db) }) }),
       new CallbackApiRoutes({ sessions, callbacks }),
       ...(twilio?.routes ?? []),
       ...(twilioCallbacks ? [twilioCallbacks] : []),
@@ -562,6 +622,7 @@ export async function createApplication(config: Config, logger: Logger, override
       await outbox.stop();
       await callbackScheduler?.stop();
       await reportScheduler.stop();
+      await healthScheduler.stop();
       await handoff.stop();
       await database.close();
       logger.info('stopped');
@@ -592,6 +653,9 @@ export async function createApplication(config: Config, logger: Logger, override
     requesterAdmin,
     reports,
     reportScheduler,
+    quality,
+    health,
+    healthScheduler,
     directory,
     callbacks,
     callbackScheduler,

@@ -25,6 +25,8 @@ export function openApiDocument(): Record<string, unknown> {
     responses: { '200': { description: ok }, ...errors(401, 403, ...codes) },
   });
   const query = (name: string, description: string) => ({ name, in: 'query', required: false, schema: { type: 'string' }, description });
+  const reviewMonth = { name: 'month', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' }, description: 'Mes AAAA-MM de la revisión' };
+  const itemId = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'Elemento de la muestra' };
   const ticketNumber = { name: 'number', in: 'path', required: true, schema: { type: 'string' }, description: 'Número del ticket (CAU-2026-000123)' };
   return {
     openapi: '3.1.0',
@@ -172,7 +174,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/reports/monthly': {
         get: {
           ...consoleOp(
-            'Reporte mensual (DESIGN.md §10: month, received, firstLevel/secondLevel/transferred/outbound/informative/outOfScope/handoffs como { count, pct } sobre recibidas, byChannel, y además contención, espera, abandono, tiempo de atención, SLA, byGroup, byUnit, byAgent); format=csv|xlsx descarga el reporte general de llamadas (una fila por llamada o conversación, Content-Disposition attachment)',
+            'Reporte mensual (DESIGN.md §10: month, received, firstLevel/secondLevel/transferred/outbound/informative/outOfScope/handoffs como { count, pct } sobre recibidas, byChannel, y además contención, espera, abandono, tiempo de atención, SLA, byGroup, byUnit, byAgent); format=csv|xlsx descarga el reporte general de llamadas (una fila por llamada o conversación; el XLSX lleva además la hoja «Llamadas al exterior», una fila por intento; Content-Disposition attachment)',
             'coordinador o administrador',
             'JSON, text/csv o XLSX',
             400,
@@ -195,7 +197,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/reports/stored': {
         get: {
           ...consoleOp(
-            'Reporte mensual guardado (el que se generó y envió a los coordinadores): { month, generatedAt, generatedBy, recipients, emailedAt, xlsxBytes, report } con report según DESIGN.md §10; sin month, { months: [{ month, generatedAt, generatedBy, emailedAt }] }',
+            'Reporte mensual guardado (el que se generó y envió a los coordinadores): { month, generatedAt, generatedBy, recipients, emailedAt, xlsxBytes, report } con report según DESIGN.md §10; sin month, { months: [{ month, generatedAt, generatedBy, emailedAt }] }; 404 si aún no se genera (el mensaje dice el día REPORT_DAY del mes siguiente)',
             'coordinador o administrador',
             '{ month, generatedAt, generatedBy, recipients, emailedAt, xlsxBytes, report } o { months }',
             400,
@@ -209,6 +211,97 @@ export function openApiDocument(): Record<string, unknown> {
           ...consoleOp('Descarga la hoja de cálculo guardada del mes (la que se adjuntó al correo; Content-Disposition attachment)', 'coordinador o administrador', 'XLSX', 400, 404),
           parameters: [{ name: 'month', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' }, description: 'Mes AAAA-MM del calendario de TZ' }],
         },
+      },
+      '/api/reports/items': {
+        get: {
+          ...consoleOp('Las conversaciones, cartas y visitas detrás de una cifra (mismas condiciones que los conteos), paginadas con cursor opaco', 'coordinador o administrador', '{ items, nextCursor }', 400),
+          parameters: [
+            query('month', 'Mes AAAA-MM (o from y to como en /api/reports/indicators)'),
+            query('from', 'Inicio del periodo'),
+            query('to', 'Fin del periodo'),
+            query('indicator', 'received, firstLevel, secondLevel, transferred, outbound (llamadas al exterior contestadas), outboundFailed (intentos sin respuesta: outboundAttempts − outbound; cada uno con call: { phone, attempt, maxAttempts, status, fault, requestStatus, lastResult }), informative, outOfScope, handoffs, contained, abandoned o callback'),
+            query('channel', 'Solo un canal'),
+            query('group', 'Solo un grupo resolutor («Sin grupo»: sin grupo)'),
+            query('unit', 'Solo una unidad («Sin unidad»: sin unidad)'),
+            query('agent', 'Solo un agente (correo)'),
+            query('cursor', 'El nextCursor de la página anterior'),
+            query('limit', '1 a 500 (50 por omisión)'),
+          ],
+        },
+      },
+      '/api/reports/weekly': {
+        get: {
+          ...consoleOp('Resumen semanal por agente (semana ISO de lunes a domingo en TZ; sin week, la última semana completa): conversaciones y llamadas atendidas, transferencias hechas y sin enlazar, espera promedio y p90, tiempo de atención promedio, calificación de la pre-revisión del protocolo y sus fallas por punto', 'coordinador o administrador', '{ week, from, to, timeZone, previousWeek, nextWeek, agents, totals }', 400),
+          parameters: [{ name: 'week', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d{4}-W\\d{2}$' }, description: 'Semana ISO AAAA-Www' }],
+        },
+      },
+      '/api/reports/weekly/items': {
+        get: {
+          ...consoleOp('Las conversaciones (chat, correo, mensajería) que el agente aceptó en la semana: las mismas que cuenta su «Conversaciones» del resumen semanal; 404 si el agente no existe', 'coordinador o administrador', '{ week, from, to, agent, items }', 400, 404),
+          parameters: [
+            { name: 'week', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d{4}-W\\d{2}$' }, description: 'Semana ISO AAAA-Www (sin ella, la última completa)' },
+            { name: 'agentId', in: 'query', required: true, schema: { type: 'string', format: 'uuid' }, description: 'El agente' },
+          ],
+        },
+      },
+      '/api/conversations/{id}': {
+        get: {
+          ...consoleOp('Transcripción de una conversación con sus tickets, atenciones por agente y llamada', 'coordinador o administrador', '{ conversation, transcript, tickets, handoffs, call }', 404),
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'Identificador de la conversación' }],
+        },
+      },
+      '/api/quality/reviews': {
+        get: consoleOp('Revisiones de calidad de cada mes, la más reciente primero', 'coordinador o administrador', '{ reviews }'),
+        post: consoleOp('Extrae la muestra del mes ({ month, size?, seed? }): estratificada por canal y agente, reproducible con la semilla guardada; 201', 'coordinador o administrador; con X-CSRF-Token', 'la revisión', 400, 409),
+      },
+      '/api/quality/reviews/{month}': {
+        get: { ...consoleOp('Una revisión: muestra, pre-revisiones, veredictos, tabulación por tipo de incumplimiento, agente y canal, acciones correctivas y seguimiento del mes anterior', 'coordinador o administrador', 'la revisión', 400, 404), parameters: [reviewMonth] },
+      },
+      '/api/quality/reviews/{month}/report.xlsx': {
+        get: {
+          ...consoleOp('Informe de la revisión en Excel, para remitirlo a la jefatura (hojas Resumen, Tabulado, Elementos con el veredicto de cada punto y las observaciones, Acciones con su seguimiento; Content-Disposition attachment revision-calidad-AAAA-MM.xlsx)', 'coordinador o administrador', 'XLSX', 400, 404),
+          parameters: [reviewMonth],
+        },
+      },
+      '/api/quality/reviews/{month}/items/{id}': {
+        get: { ...consoleOp('Un elemento de la muestra con su transcripción y su llamada', 'coordinador o administrador', 'el elemento', 400, 404), parameters: [reviewMonth, itemId] },
+        put: { ...consoleOp('Confirma o corrige cada punto ({ verdicts, observations }); solo en revisión o devuelta', 'coordinador o administrador; con X-CSRF-Token', 'el elemento', 400, 404, 409), parameters: [reviewMonth, itemId] },
+      },
+      '/api/quality/reviews/{month}/items/{id}/recording': {
+        get: (() => {
+          const op = consoleOp('La grabación de la llamada, servida por Ventanilla (nunca redirige al proveedor); el encabezado Range del navegador pasa a Twilio', 'coordinador o administrador', 'audio completo', 404, 416, 502);
+          return {
+            ...op,
+            parameters: [reviewMonth, itemId, { name: 'Range', in: 'header', required: false, schema: { type: 'string' }, description: 'bytes=inicio-fin (para adelantar o retroceder el audio)' }],
+            responses: {
+              ...op.responses,
+              '206': { description: 'la parte pedida del audio, con Content-Range' },
+              '416': { description: 'la parte pedida no existe en la grabación' },
+              '502': { description: 'Twilio falló o no respondió a tiempo (se registra sin credenciales)' },
+            },
+          };
+        })(),
+      },
+      '/api/quality/reviews/{month}/submit': { post: { ...consoleOp('Envía la revisión a coordinación (todos los puntos calificados)', 'coordinador o administrador; con X-CSRF-Token', 'la revisión', 400, 404, 409), parameters: [reviewMonth] } },
+      '/api/quality/reviews/{month}/return': { post: { ...consoleOp('Devuelve la revisión con comentarios ({ comments })', 'coordinador; con X-CSRF-Token', 'la revisión', 400, 404, 409), parameters: [reviewMonth] } },
+      '/api/quality/reviews/{month}/approve': { post: { ...consoleOp('Aprueba la revisión ({ comments? })', 'coordinador; con X-CSRF-Token', 'la revisión', 400, 404, 409), parameters: [reviewMonth] } },
+      '/api/quality/reviews/{month}/actions': { post: { ...consoleOp('Asigna una acción correctiva ({ agentId, item, description, dueDate }); 201', 'coordinador o administrador; con X-CSRF-Token', 'la acción', 400, 404, 409), parameters: [reviewMonth] } },
+      '/api/quality/actions': { get: consoleOp('Acciones correctivas (?status=, ?agentId=)', 'coordinador o administrador', '{ actions }', 400) },
+      '/api/quality/actions/mine': { get: consoleOp('Las acciones correctivas asignadas a quien consulta', 'cualquier usuario con sesión', '{ actions }') },
+      '/api/quality/actions/{id}/done': { post: consoleOp('Marca atendida una acción ({ note? })', 'el agente asignado, coordinador o administrador; con X-CSRF-Token', 'la acción', 400, 404, 409) },
+      '/api/quality/actions/{id}/follow-up': { post: consoleOp('Seguimiento en el mes siguiente ({ effective, note })', 'coordinador o administrador; con X-CSRF-Token', 'la acción', 400, 404, 409) },
+      '/api/health/checks': {
+        get: consoleOp(
+          'Revisiones de salud del sistema (?limit=, ?offset=), la más reciente primero, con su nota; las mensuales son la evidencia del mantenimiento preventivo. months: los últimos 12 meses (calendario de la mesa), cada uno con su revisión mensual (ok, warn, fail) o sin ella (missing; pending el mes en curso)',
+          'administrador o coordinador',
+          '{ runs, total, months }',
+          400,
+        ),
+        post: consoleOp('Revisa la salud del sistema ahora: base de datos, canales configurados, ruta al conmutador, colas, correo, disco y memoria; 201', 'administrador; con X-CSRF-Token', '{ run }', 409, 429),
+      },
+      '/api/health/checks/{id}': { get: consoleOp('Una revisión de salud con cada resultado y la acción definida por la jefatura (note, notedBy, notedAt)', 'administrador o coordinador', '{ run }', 400, 404) },
+      '/api/health/checks/{id}/note': {
+        put: consoleOp('Registra o corrige la acción definida por la jefatura sobre una revisión ({ note }: 1 a 2000 caracteres); queda en la bitácora (health.note)', 'administrador o coordinador; con X-CSRF-Token', '{ run }', 400, 404),
       },
       '/api/directory': {
         get: consoleOp('Directorio del conmutador (?q=, ?kind=person|area, ?includeInactive=true)', 'agente, coordinador o administrador', '{ entries }', 400),

@@ -29,6 +29,12 @@ export const conversations = pgTable(
     userId: text('user_id'),
     lastSeq: integer('last_seq').notNull().default(0),
     joinedAt: timestamp('joined_at', { withTimezone: true }),
+    /**
+     * When the person first wrote or spoke (the timestamp of their first inbound message); null = they never did, so
+     * no request was received. Set by the transcript's append statement; the reports count received conversations by
+     * it instead of probing the transcript.
+     */
+    personWroteAt: timestamp('person_wrote_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -809,6 +815,10 @@ export const healthChecks = pgTable(
     checkedBy: text('checked_by').notNull(),
     ok: boolean('ok').notNull(),
     results: jsonb('results').$type<Array<Record<string, unknown>>>().notNull(),
+    /** What the head of the area decided after reading it (seed 004 stage 2: «analiza resultados… define la acción»). */
+    note: text('note'),
+    notedBy: text('noted_by'),
+    notedAt: timestamp('noted_at', { withTimezone: true }),
   },
   (t) => [
     index('health_checks_at_idx').on(t.at),

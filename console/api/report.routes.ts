@@ -2,7 +2,7 @@ import type { Request, Response, Server } from 'restify';
 import type { SessionService, UserRole } from '../../services/auth/session.service';
 import { ApiError } from '../../services/http/api-error';
 import { ReportError } from '../../services/reports/indicators';
-import { parseReportFormat, type ReportService } from '../../services/reports/monthly-report';
+import { parseItemsQuery, parseReportFormat, type ReportService } from '../../services/reports/monthly-report';
 import type { MonthlyReportScheduler } from '../../services/reports/report-scheduler';
 import { authorize, route, type ConsoleRoutes } from './console-http';
 
@@ -23,10 +23,17 @@ function queryParam(req: Request, name: string): string | undefined {
  *   the «reporte general de llamadas» as CSV or XLSX (attachment);
  * - `GET /api/reports/indicators?from=&to=`: the same indicators for any range (`YYYY-MM-DD`, both days included, or
  *   ISO instants with a zone).
+ * - `GET /api/reports/items?month=YYYY-MM` (or `from=&to=` as above)`&indicator=&channel=&group=&unit=&agent=&cursor=&limit=`:
+ *   the drill-down of a number — a page (`limit`, default 50, at most 500) of the items its count counts
+ *   (`indicator`: received, firstLevel, secondLevel, transferred, informative, outOfScope, handoffs, contained,
+ *   abandoned, callback, and the outbound staff calls `outbound` (answered) and `outboundFailed` (not answered); the buckets as the report names them, «Sin grupo»/«Sin unidad» included, `agent` by e-mail):
+ *   `{ items, nextCursor }`, `nextCursor` (opaque) null on the last page;
  * - `GET /api/reports/stored?month=YYYY-MM`: the stored monthly report (when and by whom it was generated, whom it was
- *   mailed to, its JSON); without `month`, the months that have one. 404 when the month has none;
+ *   mailed to, its JSON); without `month`, the months that have one. 404 when the month has none (its message says
+ *   from which day of the next month it is generated: `REPORT_DAY`);
  * - `GET /api/reports/stored/xlsx?month=YYYY-MM`: the stored XLSX, as it was mailed (attachment).
- * A malformed month, range or format answers 400 with a Spanish message.
+ * The JSON figures come from ReportService.recentIndicators(): computed at most once a minute per period on each
+ * instance. A malformed month, range, format, indicator, filter, cursor or limit answers 400 with a Spanish message.
  */
 export class ReportRoutes implements ConsoleRoutes {
   constructor(
@@ -34,7 +41,7 @@ export class ReportRoutes implements ConsoleRoutes {
       sessions: SessionService;
       reports: ReportService;
       /** The stored monthly reports; without it the `/api/reports/stored` routes are not registered. */
-      stored?: Pick<MonthlyReportScheduler, 'stored' | 'storedXlsx' | 'storedMonths'>;
+      stored?: Pick<MonthlyReportScheduler, 'stored' | 'storedXlsx' | 'storedMonths' | 'reportDay'>;
     },
   ) {
     if (!deps?.sessions) throw new Error('ReportRoutes: sessions are required');
@@ -48,7 +55,7 @@ export class ReportRoutes implements ConsoleRoutes {
       const period = reports.month(queryParam(req, 'month'));
       res.setHeader('Cache-Control', 'no-store');
       if (format === 'json') {
-        res.send(200, await reports.monthly(period.month ?? undefined));
+        res.send(200, { month: period.month ?? '', ...(await reports.recentIndicators(period)) });
         return;
       }
       const body = format === 'csv' ? Buffer.from(await reports.csv(period), 'utf8') : await reports.xlsx(period);
@@ -60,10 +67,24 @@ export class ReportRoutes implements ConsoleRoutes {
     server.get('/api/reports/indicators', this.as(async (req, res) => {
       const period = reports.range(queryParam(req, 'from'), queryParam(req, 'to'));
       res.setHeader('Cache-Control', 'no-store');
-      res.send(200, await reports.indicators(period));
+      res.send(200, await reports.recentIndicators(period));
+    }));
+    server.get('/api/reports/items', this.as(async (req, res) => {
+      const month = queryParam(req, 'month');
+      const [from, to] = [queryParam(req, 'from'), queryParam(req, 'to')];
+      if (month !== undefined && (from !== undefined || to !== undefined)) {
+        throw new ApiError(400, 'BadArgument', 'Indique el mes (month) o el periodo (from y to), no ambos.');
+      }
+      const period = month !== undefined || (from === undefined && to === undefined) ? reports.month(month) : reports.range(from, to);
+      const names = ['indicator', 'channel', 'group', 'unit', 'agent', 'cursor', 'limit'] as const;
+      const { filter, after, limit } = parseItemsQuery(Object.fromEntries(names.map((n) => [n, queryParam(req, n)])));
+      res.setHeader('Cache-Control', 'no-store');
+      res.send(200, await reports.drill(period, filter, after, limit));
     }));
     const stored = this.deps.stored;
     if (!stored) return;
+    // The console shows this message as is on «Indicadores» when the month has no stored report yet.
+    const notYet = () => new ApiError(404, 'ReportNotFound', `Aún no se genera el reporte mensual de este mes (se genera el día ${stored.reportDay} del mes siguiente).`);
     server.get('/api/reports/stored', this.as(async (req, res) => {
       const month = queryParam(req, 'month');
       res.setHeader('Cache-Control', 'no-store');
@@ -72,12 +93,12 @@ export class ReportRoutes implements ConsoleRoutes {
         return;
       }
       const found = await stored.stored(month);
-      if (!found) throw new ApiError(404, 'ReportNotFound', 'No hay reporte mensual guardado de ese mes.');
+      if (!found) throw notYet();
       res.send(200, found);
     }));
     server.get('/api/reports/stored/xlsx', this.as(async (req, res) => {
       const found = await stored.storedXlsx(queryParam(req, 'month'));
-      if (!found) throw new ApiError(404, 'ReportNotFound', 'No hay reporte mensual guardado de ese mes.');
+      if (!found) throw notYet();
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('Content-Type', XLSX_TYPE);
       res.setHeader('Content-Disposition', `attachment; filename="${found.fileName}"`);

@@ -10,8 +10,9 @@ import { focusElement, h, plural, replaceChildren, select, tabList, toast } from
 import { messageOf } from './errors.js';
 import { CHANNEL_LABELS, HANDOFF_REASON_LABELS, HANDOFF_STATUS_LABELS, PRESENCE_LABELS, label } from './labels.js';
 import { WalkInForm } from './walk-in.js';
+import { ATTENTION_ROLES } from './roles.js';
 
-export const ATTENTION_ROLES = ['agent', 'coordinator', 'admin'];
+export { ATTENTION_ROLES };
 
 /** Channel id of phone calls: the agent takes them on their own phone. */
 const VOICE = 'voice';

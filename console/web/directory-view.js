@@ -7,6 +7,7 @@ import { DirectoryList } from './directory-list.js';
 import { DirectoryTry } from './directory-try.js';
 import { focusElement, h, replaceChildren, tabList } from './dom.js';
 import { errorBlock } from './errors.js';
+import { DIRECTORY_ROLES } from './roles.js';
 
 const TABS = [
   { sub: '', label: 'Personas y áreas', match: (s) => s === '' || s === 'nuevo' || s.startsWith('entradas/') },
@@ -14,7 +15,7 @@ const TABS = [
   { sub: 'importar', label: 'Importar y exportar' },
 ];
 
-export const DIRECTORY_ROLES = ['coordinator', 'admin'];
+export { DIRECTORY_ROLES };
 
 export class DirectoryView {
   constructor(ctx) {

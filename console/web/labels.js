@@ -124,3 +124,9 @@ export function options(map) {
 
 /** The fewest examples that let the classifier tell a service apart; fewer is allowed but warned about. */
 export const RECOMMENDED_EXAMPLES = 8;
+
+// --- quality review («Calidad») ------------------------------------------------------------------------------
+export const QUALITY_STATUS_LABELS = { in_review: 'En revisión', submitted: 'Enviada a coordinación', returned: 'Devuelta', approved: 'Aprobada' };
+export const VERDICT_LABELS = { pass: 'Cumple', fail: 'No cumple', na: 'No aplica' };
+export const ACTION_STATUS_LABELS = { open: 'Abierta', done: 'Atendida', effective: 'Eficaz', not_effective: 'No eficaz' };
+export const QUALITY_HISTORY_LABELS = { created: 'Muestra extraída', submit: 'Enviada a coordinación', submitted: 'Enviada a coordinación', return: 'Devuelta', returned: 'Devuelta', approve: 'Aprobada', approved: 'Aprobada' };

@@ -1,12 +1,18 @@
 // «Indicadores» (coordinators and admins): the month's help-desk indicators of seed 002 «MEDICIÓN» — the four seed
-// figures first, then the supervision figures, the SLA per priority, the charts (six-month trend, by channel, by
-// resolver group) and the monthly exports. The month is in the address (`?month=YYYY-MM`), the previous one by default.
+// figures first, then the supervision figures, the SLA per priority, the breakdowns by channel, resolver group, unit
+// and agent, the charts (six-month trend, by channel, by resolver group) and the monthly exports. Every count opens
+// the list of the items behind it (report-drill.js). The month is in the address (`?month=YYYY-MM`), the previous
+// one by default. The month's figures are painted as soon as they arrive (performance mark `reports:indicators`);
+// whether the month's report was generated and mailed (`GET /api/reports/stored`) and the trend's earlier months
+// come after.
 import { ApiError } from './api.js';
 import { barChart, chartFigure, percentLineChart } from './charts.js';
-import { focusElement, h, nextId, replaceChildren } from './dom.js';
+import { focusElement, formatDate, h, nextId, replaceChildren } from './dom.js';
 import { CHANNEL_LABELS, label } from './labels.js';
+import { DrillDialog } from './report-drill.js';
+import { REPORT_ROLES } from './roles.js';
 
-export const REPORT_ROLES = ['coordinator', 'admin'];
+export { REPORT_ROLES };
 
 const TIME_ZONE = 'America/Mexico_City';
 const TREND_MONTHS = 6;
@@ -28,16 +34,41 @@ const MORE_SHARES = [
   ['containment', 'Resueltas por el bot (contención)'],
 ];
 
-/** The CSV's «resultado» of the items behind each count (services/reports/monthly-report.ts RESULT_LABELS). */
-const RESULT_FILTERS = {
-  firstLevel: 'Primer nivel',
-  secondLevel: 'Segundo nivel (ticket)',
-  transferred: 'Transferida a extensión',
-  informative: 'Registro informativo',
-  outOfScope: 'Fuera de competencia (orientada)',
+/**
+ * The report's keys and the drill-down's indicator (`GET /api/reports/items?indicator=`) of each count; `outbound`
+ * lists the answered calls placed for staff (not received items), for the whole month only.
+ */
+const DRILLS = {
+  received: { indicator: 'received', title: 'Solicitudes recibidas' },
+  firstLevel: { indicator: 'firstLevel', title: 'Atendidas en primer nivel' },
+  secondLevel: { indicator: 'secondLevel', title: 'Segundo nivel (tickets)' },
+  transferred: { indicator: 'transferred', title: 'Transferidas' },
+  outbound: { indicator: 'outbound', title: 'Llamadas al exterior' },
+  outboundFailed: { indicator: 'outboundFailed', title: 'Llamadas al exterior sin respuesta' },
+  informative: { indicator: 'informative', title: 'Registros informativos' },
+  outOfScope: { indicator: 'outOfScope', title: 'Fuera de competencia (orientadas)' },
+  handoffs: { indicator: 'handoffs', title: 'Canalizadas a un agente' },
+  containment: { indicator: 'contained', title: 'Resueltas por el bot (contención)' },
+  abandonment: { indicator: 'abandoned', title: 'Abandonos en espera de agente' },
 };
-/** The CSV's «canal» names (monthly-report.ts CHANNEL_LABELS differ from the console's for X). */
-const CSV_CHANNEL_NAMES = { ...CHANNEL_LABELS, x: 'X' };
+/** Columns of the breakdown tables: report key, header. */
+const BREAKDOWN_COLUMNS = [
+  ['received', 'Recibidas'],
+  ['firstLevel', 'Primer nivel'],
+  ['secondLevel', 'Segundo nivel'],
+  ['transferred', 'Transferidas'],
+  ['informative', 'Informativas'],
+  ['outOfScope', 'Fuera de competencia'],
+  ['handoffs', 'Con agente'],
+  ['containment', 'Contención'],
+];
+/** The breakdowns: report key, drill-down filter, title, first column, whether the queue's abandonment is shown. */
+const BREAKDOWNS = [
+  ['byChannel', 'channel', 'Por medio', 'Medio', true],
+  ['byGroup', 'group', 'Por grupo resolutor', 'Grupo resolutor', true],
+  ['byUnit', 'unit', 'Por unidad', 'Unidad', false],
+  ['byAgent', 'agent', 'Por agente', 'Agente', false],
+];
 
 const numberFormat = new Intl.NumberFormat('es-MX');
 const pctFormat = new Intl.NumberFormat('es-MX', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -141,7 +172,7 @@ export class ReportsView {
     this.xlsxLink = h('a', { class: 'btn btn--secondary', download: true, href: '#' }, 'Descargar Excel');
     this.alert = h('div', { class: 'reports__alert', role: 'alert' });
     this.status = h('p', { class: 'reports__status', role: 'status', 'aria-live': 'polite' });
-    this.note = h('div', { class: 'reports__note', role: 'status', 'aria-live': 'polite' });
+    this.drill = new DrillDialog(this.api);
     this.content = h('div', { class: 'reports__content stack' });
     this.shell = h(
       'div',
@@ -151,8 +182,8 @@ export class ReportsView {
       h('div', { class: 'reports__toolbar' }, form, h('div', { class: 'button-row reports__downloads' }, this.csvLink, this.xlsxLink)),
       this.alert,
       this.status,
-      this.note,
       this.content,
+      this.drill.element,
     );
     replaceChildren(this.ctx.main, this.shell);
   }
@@ -176,6 +207,7 @@ export class ReportsView {
 
   dispose() {
     this.loadId += 1;
+    this.drill?.close();
     this.destroyCharts();
   }
 
@@ -186,14 +218,16 @@ export class ReportsView {
     this.csvLink.href = this.exportUrl(month, 'csv');
     this.xlsxLink.href = this.exportUrl(month, 'xlsx');
     this.showError(null);
-    replaceChildren(this.note);
+    this.drill.close();
     this.destroyCharts();
     this.content.setAttribute('aria-busy', 'true');
     replaceChildren(this.content, h('p', { class: 'loading' }, 'Cargando los indicadores…'));
     this.status.textContent = MONTH.test(month) ? `Cargando los indicadores de ${monthName(month)}…` : 'Cargando los indicadores…';
     let report;
+    const url = `/api/reports/monthly?month=${encodeURIComponent(month)}`;
     try {
-      report = await this.api.request('GET', `/api/reports/monthly?month=${encodeURIComponent(month)}`);
+      // On a page load the shell already asked for it (app.js SECTIONS `early`), beside the session check.
+      report = await (this.ctx.early?.(url) ?? this.api.request('GET', url));
     } catch (error) {
       if (id !== this.loadId) return;
       this.content.removeAttribute('aria-busy');
@@ -206,16 +240,52 @@ export class ReportsView {
     if (id !== this.loadId) return;
     this.ctx.setTitle(`Indicadores de ${monthName(month)}`);
     this.render(report);
+    // The month's figures are on the page (the benchmark measures up to here; the trend comes after).
+    performance.mark?.('reports:indicators');
     this.content.removeAttribute('aria-busy');
     this.status.textContent = `Indicadores de ${monthName(month)}: ${count(report.received)} solicitudes recibidas.`;
     if (moveFocus) focusElement(this.heading);
+    // Not awaited: the stored report's line and the trend arrive each on its own.
+    this.loadStored(id, month);
     await this.loadTrend(id, month, report);
+  }
+
+  /**
+   * Whether the month's report was generated (seed 001: three days after the month closes) and mailed, with the
+   * spreadsheet as it was sent; or, when there is none yet (404), from which day it is generated.
+   */
+  async loadStored(id, month) {
+    const box = this.storedBox;
+    let stored;
+    try {
+      stored = await this.api.request('GET', `/api/reports/stored?month=${encodeURIComponent(month)}`);
+    } catch (error) {
+      if (id !== this.loadId) return;
+      const missing = error instanceof ApiError && error.status === 404;
+      box.dataset.state = missing ? 'missing' : 'error';
+      const text = missing
+        ? error.code === 'ReportNotFound'
+          ? error.message
+          : 'Aún no se genera el reporte mensual de este mes.'
+        : `No se pudo consultar el reporte mensual guardado: ${errorText(error)}`;
+      replaceChildren(box, h('p', { class: missing ? 'muted' : 'notice notice--error' }, text));
+      return;
+    }
+    if (id !== this.loadId) return;
+    const n = stored.recipients?.length ?? 0;
+    const by = stored.generatedBy === 'scheduler' ? 'el sistema (automáticamente)' : stored.generatedBy;
+    const sent = stored.emailedAt && n > 0 ? `enviado el ${formatDate(stored.emailedAt)} a ${count(n)} ${n === 1 ? 'destinatario' : 'destinatarios'}` : 'no se envió por correo';
+    box.dataset.state = 'stored';
+    replaceChildren(
+      box,
+      h('p', { class: 'reports__stored-text' }, `Reporte mensual guardado el ${formatDate(stored.generatedAt)} por ${by}; ${sent}.`),
+      h('p', {}, h('a', { href: `/api/reports/stored/xlsx?month=${encodeURIComponent(month)}`, download: true, class: 'reports__stored-xlsx' }, 'Descargar el Excel enviado')),
+    );
   }
 
   render(report) {
     const month = this.month;
     const empty = report.received === 0;
-    const csv = this.exportUrl(month, 'csv');
     const sections = [
       h(
         'section',
@@ -224,31 +294,31 @@ export class ReportsView {
         empty
           ? h('p', { class: 'notice notice--info reports__empty' }, 'Sin actividad en este mes')
           : [
-              h('p', { class: 'reports__received' }, `${count(report.received)} solicitudes recibidas (llamadas, conversaciones, oficios y visitas).`),
-              h('ul', { class: 'kpis' }, SEED_INDICATORS.map(([key, title]) => this.kpi(key, title, report[key], report.received, csv))),
+              h('p', { class: 'reports__received' }, this.drillButton('received', {}, report.received, 'kpi__drill'), ' solicitudes recibidas (llamadas, conversaciones, oficios y visitas).'),
+              h('ul', { class: 'kpis' }, SEED_INDICATORS.map(([key, title]) => this.kpi(key, title, report[key], report.received))),
               report.outboundAttempts > report.outbound.count
-                ? h('p', { class: 'muted' }, `Llamadas al exterior sin respuesta: ${count(report.outboundAttempts - report.outbound.count)}.`)
+                ? h(
+                    'p',
+                    { class: 'muted reports__outbound-failed' },
+                    'Llamadas al exterior sin respuesta: ',
+                    this.drillButton('outboundFailed', {}, report.outboundAttempts - report.outbound.count),
+                    ` de ${count(report.outboundAttempts)} intentos (ocupado, sin respuesta o falla del servicio).`,
+                  )
                 : null,
             ],
       ),
     ];
-    if (!empty) sections.push(this.moreSection(report, csv), this.slaSection(report));
+    this.storedBox = h('div', { class: 'reports__stored', 'data-state': 'loading' }, h('p', { class: 'muted' }, 'Consultando el reporte mensual guardado…'));
+    sections.push(h('section', { class: 'panel', 'aria-labelledby': 'reports-stored-title' }, h('h2', { id: 'reports-stored-title' }, 'Reporte mensual'), this.storedBox));
+    if (!empty) sections.push(this.moreSection(report), this.slaSection(report), this.breakdownSection(report));
     this.trend = chartFigure({ id: 'chart-trend', title: 'Tendencia de los últimos seis meses', summary: 'Cargando…', columns: ['Mes'], rows: [] });
-    sections.push(h('section', { class: 'panel', 'aria-labelledby': 'reports-charts-title' }, h('h2', { id: 'reports-charts-title' }, 'Gráficas'), h('div', { class: 'charts' }, this.trend.figure, empty ? null : [this.channelChart(report, csv), this.groupChart(report)])));
+    sections.push(h('section', { class: 'panel', 'aria-labelledby': 'reports-charts-title' }, h('h2', { id: 'reports-charts-title' }, 'Gráficas'), h('div', { class: 'charts' }, this.trend.figure, empty ? null : [this.channelChart(report), this.groupChart(report)])));
     replaceChildren(this.content, sections);
   }
 
-  /** A seed indicator: its percentage large, its count (which downloads the month's detail) «de N recibidas». */
-  kpi(key, title, share, received, csv) {
-    const result = RESULT_FILTERS[key];
-    const number = result
-      ? h(
-          'a',
-          { href: csv, download: true, class: 'kpi__drill', onclick: () => this.drillNote(share.count, 'resultado', result) },
-          h('span', { class: 'kpi__number' }, count(share.count)),
-          h('span', { class: 'visually-hidden' }, ` (${title.toLowerCase()}): descargar su detalle en CSV`),
-        )
-      : h('span', { class: 'kpi__number' }, count(share.count));
+  /** A seed indicator: its percentage large, its count (which opens the list behind it) «de N recibidas». */
+  kpi(key, title, share, received) {
+    const number = DRILLS[key] ? this.drillButton(key, {}, share.count, 'kpi__drill', h('span', { class: 'kpi__number' }, count(share.count))) : h('span', { class: 'kpi__number' }, count(share.count));
     return h(
       'li',
       { class: 'kpi', 'data-indicator': key },
@@ -258,26 +328,51 @@ export class ReportsView {
     );
   }
 
-  /** There is no item API yet: the drill-down is the month's CSV, one row per request with its result. */
-  drillNote(n, column, value) {
-    replaceChildren(
-      this.note,
-      h(
-        'div',
-        { class: 'notice notice--info' },
-        h('p', { class: 'notice__title' }, `Se descargó el reporte general de ${monthName(this.month)} (CSV).`),
-        h(
-          'p',
-          {},
-          `Para ver estas ${count(n)} solicitudes, filtre la columna «${column}» por «${value}». El archivo tiene una fila por conversación, llamada, oficio o visita, con su ticket; cada fila muestra un solo resultado, el de mayor nivel.`,
-        ),
-      ),
+  /**
+   * A count that opens its list: `key` of {@link DRILLS}, `bucket` `{ channel | group | unit | agent, name }` (empty:
+   * the whole month). Zero lists nothing: it stays text.
+   */
+  drillButton(key, bucket, n, className = 'drill-link', content = null) {
+    const text = content ?? count(n);
+    if (!n) return h('span', { class: className === 'drill-link' ? 'drill-zero' : className }, text);
+    const { indicator, title } = DRILLS[key];
+    const where = bucket.name ? ` — ${bucket.name}` : '';
+    const month = this.month;
+    return h(
+      'button',
+      {
+        type: 'button',
+        class: `${className} btn--link`,
+        'data-drill': indicator,
+        'aria-haspopup': 'dialog',
+        'aria-label': indicator.startsWith('outbound')
+          ? `${count(n)}: ver ${n === 1 ? 'la llamada' : `las ${count(n)} llamadas`} (${title.toLowerCase()}${where})`
+          : `${count(n)}: ver ${n === 1 ? 'la solicitud' : `las ${count(n)} solicitudes`} (${title.toLowerCase()}${where})`,
+        onclick: () => {
+          const query = { month, indicator };
+          for (const f of ['channel', 'group', 'unit', 'agent']) if (bucket[f] !== undefined) query[f] = bucket[f];
+          this.drill.open({
+            title: `${title}${where}`,
+            description:
+              indicator === 'abandoned'
+                ? `${count(n)} esperas de un agente que la persona abandonó en ${monthName(month)} (una fila por espera, con su conversación).`
+                : indicator === 'outbound'
+                  ? `${count(n)} llamadas al exterior contestadas en ${monthName(month)}, con quien la pidió y la conversación de su solicitud.`
+                  : indicator === 'outboundFailed'
+                    ? `${count(n)} intentos de llamada al exterior sin respuesta en ${monthName(month)}: el número, quien la pidió, el intento y el resultado registrado (ocupado o sin respuesta es la línea de la persona; una falla es del número o del servicio telefónico).`
+                    : `${count(n)} ${n === 1 ? 'solicitud' : 'solicitudes'} de ${monthName(month)}. Cada fila muestra un solo resultado, el de mayor nivel.`,
+            query,
+            total: n,
+          });
+        },
+      },
+      text,
     );
   }
 
-  moreSection(report, csv) {
+  moreSection(report) {
     const row = (title, value, detail) => [h('dt', {}, title), h('dd', {}, h('span', { class: 'facts__value' }, value), detail ? h('span', { class: 'muted' }, ` — ${detail}`) : null)];
-    const share = (s) => `${percent(s.pct)} (${count(s.count)})`;
+    const share = (s, key) => [`${percent(s.pct)} (`, this.drillButton(key, {}, s.count), ')'];
     return h(
       'section',
       { class: 'panel', 'aria-labelledby': 'reports-more-title' },
@@ -285,13 +380,52 @@ export class ReportsView {
       h(
         'dl',
         { class: 'facts reports__more' },
-        MORE_SHARES.map(([key, title]) => row(title, share(report[key]), `de ${count(report.received)} recibidas`)),
+        MORE_SHARES.map(([key, title]) => row(title, share(report[key], key), `de ${count(report.received)} recibidas`)),
         row('Espera en cola, promedio', minutes(report.waits.avgSeconds), `${count(report.waits.count)} esperas medidas (m:ss)`),
         row('Espera en cola, percentil 90', minutes(report.waits.p90Seconds), '9 de cada 10 esperaron esto o menos (m:ss)'),
-        row('Abandono en espera', share(report.abandonment), `de ${count(report.abandonment.queued)} en cola`),
+        row('Abandono en espera', share(report.abandonment, 'abandonment'), `de ${count(report.abandonment.queued)} en cola`),
         row('Tiempo de atención, promedio', minutes(report.handleTime.avgSeconds), `${count(report.handleTime.count)} atenciones cerradas por un agente (m:ss)`),
       ),
-      h('p', { class: 'muted' }, 'El detalle de cada solicitud está en ', h('a', { href: csv, download: true }, 'el CSV del mes'), ' (columna «resultado»).'),
+      h('p', { class: 'muted' }, 'Cada cantidad abre la lista de las solicitudes que cuenta; el mes completo está también en ', h('a', { href: this.exportUrl(this.month, 'csv'), download: true }, 'el CSV del mes'), '.'),
+    );
+  }
+
+  /** The item counts by channel, resolver group, unit and agent; every count opens its list. */
+  breakdownSection(report) {
+    const tables = BREAKDOWNS.map(([key, filter, title, head, queue]) => {
+      const entries = Object.entries(report[key] ?? {}).filter(([, b]) => b.received > 0 || (queue && b.abandonment?.count > 0));
+      entries.sort((a, b) => b[1].received - a[1].received || a[0].localeCompare(b[0], 'es'));
+      const columns = queue ? [...BREAKDOWN_COLUMNS, ['abandonment', 'Abandonos en espera']] : BREAKDOWN_COLUMNS;
+      const name = (k, b) => (filter === 'channel' ? label(CHANNEL_LABELS, k) : filter === 'agent' ? b.name ?? k : k);
+      return h(
+        'div',
+        { class: 'table-wrap reports__breakdown' },
+        h(
+          'table',
+          { class: 'table', 'data-breakdown': filter },
+          h('caption', {}, `${title}: solicitudes de ${monthName(this.month)} (cada cantidad abre su lista)`),
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, head), columns.map(([, c]) => h('th', { scope: 'col', class: 'num' }, c)))),
+          h(
+            'tbody',
+            {},
+            entries.map(([k, b]) =>
+              h(
+                'tr',
+                { 'data-key': k },
+                h('th', { scope: 'row' }, name(k, b)),
+                columns.map(([c]) => h('td', { class: 'num', 'data-col': c }, this.drillButton(c, { [filter]: k, name: name(k, b) }, c === 'received' ? b.received : b[c]?.count ?? 0))),
+              ),
+            ),
+          ),
+        ),
+      );
+    });
+    return h(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'reports-breakdown-title' },
+      h('h2', { id: 'reports-breakdown-title' }, 'Desglose'),
+      h('p', { class: 'muted' }, 'El abandono se cuenta por espera de un agente: el medio y el grupo son los de la espera.'),
+      tables,
     );
   }
 
@@ -331,7 +465,7 @@ export class ReportsView {
     );
   }
 
-  channelChart(report, csv) {
+  channelChart(report) {
     const entries = Object.entries(report.byChannel ?? {}).filter(([, b]) => b.received > 0).sort((a, b) => b[1].received - a[1].received);
     const names = entries.map(([c]) => label(CHANNEL_LABELS, c));
     const summary = entries.map(([, b], i) => `${names[i]}: ${count(b.received)}`).join('; ') || 'sin solicitudes';
@@ -342,19 +476,13 @@ export class ReportsView {
       columns: ['Medio', 'Recibidas', 'Primer nivel', 'Segundo nivel'],
       rows: entries.map(([, b], i) => [names[i], count(b.received), percent(b.firstLevel.pct), percent(b.secondLevel.pct)]),
     });
-    chart.status.textContent = 'Haga clic en una barra para descargar el detalle del mes (CSV).';
+    chart.status.textContent = 'Haga clic en una barra para ver sus solicitudes (también en la tabla «Por medio»).';
     this.draw(chart, () =>
       barChart(chart.canvas, {
         labels: names,
         values: entries.map(([, b]) => b.received),
         seriesLabel: 'Recibidas',
-        onBarClick: (i) => {
-          const a = h('a', { href: csv, download: true, hidden: true });
-          document.body.append(a);
-          a.click();
-          a.remove();
-          this.drillNote(entries[i][1].received, 'canal', CSV_CHANNEL_NAMES[entries[i][0]] ?? entries[i][0]);
-        },
+        onBarClick: (i) => this.drillButton('received', { channel: entries[i][0], name: names[i] }, entries[i][1].received).click?.(),
       }),
     );
     return chart.figure;
@@ -369,7 +497,15 @@ export class ReportsView {
       columns: ['Grupo resolutor', 'Recibidas', 'Segundo nivel'],
       rows: entries.map(([g, b]) => [g, count(b.received), count(b.secondLevel.count)]),
     });
-    this.draw(chart, () => barChart(chart.canvas, { labels: entries.map(([g]) => g), values: entries.map(([, b]) => b.received), seriesLabel: 'Recibidas' }));
+    chart.status.textContent = 'Haga clic en una barra para ver sus solicitudes (también en la tabla «Por grupo resolutor»).';
+    this.draw(chart, () =>
+      barChart(chart.canvas, {
+        labels: entries.map(([g]) => g),
+        values: entries.map(([, b]) => b.received),
+        seriesLabel: 'Recibidas',
+        onBarClick: (i) => this.drillButton('received', { group: entries[i][0], name: entries[i][0] }, entries[i][1].received).click?.(),
+      }),
+    );
     return chart.figure;
   }
 

@@ -6,8 +6,9 @@ import { field, focusElement, formatDate, h, nextId, plural, replaceChildren, to
 import { errorBlock } from './errors.js';
 import { CHANNEL_LABELS, REQUESTER_ROLE_LABELS, TICKET_KIND_LABELS, TICKET_STATUS_LABELS, label } from './labels.js';
 import { openDialog } from './modal.js';
+import { REQUESTER_ROLES } from './roles.js';
 
-export const REQUESTER_ROLES = ['coordinator', 'admin'];
+export { REQUESTER_ROLES };
 
 /** The channel of an identity, as coordinators call it. */
 export const IDENTITY_KIND_LABELS = { webchat: 'Chat web', facebook: 'Messenger', x: 'X', email: 'Correo', voice: 'Teléfono', sms: 'SMS', whatsapp: 'WhatsApp' };

@@ -24,7 +24,10 @@ CREATE TABLE "health_checks" (
 	"month" text,
 	"checked_by" text NOT NULL,
 	"ok" boolean NOT NULL,
-	"results" jsonb NOT NULL
+	"results" jsonb NOT NULL,
+	"note" text,
+	"noted_by" text,
+	"noted_at" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "quality_review_items" (
@@ -62,6 +65,7 @@ CREATE TABLE "quality_reviews" (
 	CONSTRAINT "quality_reviews_status_ck" CHECK ("quality_reviews"."status" in ('in_review', 'submitted', 'returned', 'approved'))
 );
 --> statement-breakpoint
+ALTER TABLE "conversations" ADD COLUMN "person_wrote_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "corrective_actions" ADD CONSTRAINT "corrective_actions_review_id_quality_reviews_id_fk" FOREIGN KEY ("review_id") REFERENCES "public"."quality_reviews"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "corrective_actions" ADD CONSTRAINT "corrective_actions_agent_user_id_users_id_fk" FOREIGN KEY ("agent_user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "quality_review_items" ADD CONSTRAINT "quality_review_items_review_id_quality_reviews_id_fk" FOREIGN KEY ("review_id") REFERENCES "public"."quality_reviews"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -71,4 +75,8 @@ CREATE INDEX "health_checks_at_idx" ON "health_checks" USING btree ("at");--> st
 CREATE UNIQUE INDEX "health_checks_monthly_uq" ON "health_checks" USING btree ("month") WHERE "health_checks"."kind" = 'monthly';--> statement-breakpoint
 CREATE UNIQUE INDEX "quality_review_items_conversation_uq" ON "quality_review_items" USING btree ("review_id","conversation_id");--> statement-breakpoint
 CREATE INDEX "quality_review_items_review_idx" ON "quality_review_items" USING btree ("review_id","position");--> statement-breakpoint
-CREATE UNIQUE INDEX "quality_reviews_month_uq" ON "quality_reviews" USING btree ("month");
+CREATE UNIQUE INDEX "quality_reviews_month_uq" ON "quality_reviews" USING btree ("month");--> statement-breakpoint
+-- Backfill: when the person first wrote in each conversation recorded before this migration.
+UPDATE "conversations" AS c SET "person_wrote_at" = f.at
+FROM (SELECT "conversation_id", min("timestamp") AS at FROM "activities" WHERE "direction" = 'in' AND "type" = 'message' GROUP BY "conversation_id") AS f
+WHERE f."conversation_id" = c."id";

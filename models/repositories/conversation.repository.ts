@@ -10,6 +10,8 @@ export interface ConversationRow {
   userId: string | null;
   lastSeq: number;
   joinedAt: Date | null;
+  /** The person's first message (null: they never wrote or spoke); see the append statement. */
+  personWroteAt: Date | null;
   createdAt: Date;
 }
 
@@ -43,10 +45,14 @@ export class ConversationNotFoundError extends Error {
 
 // Every activity goes through this statement (a prepared statement on the server, see Database.run).
 // The counter bump and the insert are one statement, so concurrent appends never share or skip a
-// number; several activities of one turn go in together (one round trip instead of one each).
+// number; several activities of one turn go in together (one round trip instead of one each). The
+// person's first message also stamps `person_wrote_at` (what the reports count as a received request).
 const APPEND = `
   with s as (
-    update conversations set last_seq = last_seq + cardinality($2::text[]), updated_at = now()
+    update conversations set last_seq = last_seq + cardinality($2::text[]), updated_at = now(),
+      person_wrote_at = coalesce(person_wrote_at,
+        (select min(u.ts::timestamptz) from unnest($2::text[], $4::text[], $9::text[]) as u(direction, type, ts)
+         where u.direction = 'in' and u.type = 'message'))
     where id = $1
     returning last_seq - cardinality($2::text[]) as base
   )

@@ -6,12 +6,11 @@ import type { Db } from '../db';
  * in the database: the indicators are four statements (items with grouping sets, queue, SLA, outbound calls) whatever
  * the size of the month; the item listing is one statement per page of items.
  *
- * Indexes used: `conversations_created_idx` (the period's conversations), `activities_timestamp_idx` and
- * `activities_conversation_seq_uq` (the «has an inbound message» check, and a conversation's first and last line),
+ * Indexes used: `conversations_created_idx` (the period's conversations; `person_wrote_at` tells the received ones
+ * without reading the transcript), `activities_conversation_seq_uq` (a listed conversation's first and last line),
  * `attentions_created_idx` / `attentions_conversation_idx`, `tickets_created_idx` / `tickets_conversation_idx`,
  * `ticket_events_ticket_idx`, `calls_started_idx`, `calls_conversation_idx`, `users_email_uq` (lower(email)).
- * Missing: `handoffs` has no index on `conversation_id` nor on `queued_at` (only the partial unique one of open
- * handoffs), so its rows since the period began are read by a sequential scan, once per statement.
+ * `handoffs_conversation_idx` / `handoffs_queued_idx`.
  */
 
 /** The item counts of one bucket (see indicators.ts for each definition). */
@@ -77,10 +76,36 @@ export interface ReportCursor {
   id: string;
 }
 
+/**
+ * What the call records say of one outbound staff call (`calls` purpose `outbound`, and the `callback_requests` row of
+ * kind `outbound` that asked for it): the number dialled, which attempt it was, and how it ended.
+ */
+export interface OutboundCallFacts {
+  /** The number dialled (`calls.to_number`, E.164). */
+  phone: string | null;
+  /**
+   * Which attempt of the request it was: the scheduler's attempt counter recorded with the call (`calls.meta.attempt`;
+   * it also counts attempts the telephony API refused, which made no call), else its place among the request's calls.
+   */
+  attempt: number;
+  /** Attempts the request allows (`callback_requests.max_attempts`); null without a request. */
+  maxAttempts: number | null;
+  /** The call's final status as Twilio reported it (`calls.status`: completed, busy, no-answer, failed, canceled…). */
+  status: string;
+  answered: boolean;
+  /** The request's state now (`callback_requests.status`: pending — another attempt is due —, done, failed…). */
+  requestStatus: string | null;
+  /** `callback_requests.last_result` when this call is the request's latest («no-answer», «transferred: completed»…). */
+  lastResult: string | null;
+}
+
 /** One received item (conversation or letter/visit) with what the «reporte general de llamadas» shows of it. */
 export interface ReportItemRecord {
-  kind: 'conversation' | 'walk_in';
+  /** `outbound_call`: only in the drill-downs of `outbound`/`outboundFailed` (`id` = the call's SID). */
+  kind: 'conversation' | 'walk_in' | 'outbound_call';
   id: string;
+  /** The conversation behind an outbound call (the staff member's request), when known. */
+  conversationId?: string | null;
   cursor: ReportCursor;
   at: Date;
   channel: string;
@@ -103,6 +128,32 @@ export interface ReportItemRecord {
   /** The latest handoff was left by the person while waiting. */
   abandoned: boolean;
   callback: boolean;
+  /** An answered outbound staff call (drill-down of `outbound` only). */
+  outbound: boolean;
+  /** Outbound staff calls only: the call's number, attempt and result. */
+  call?: OutboundCallFacts;
+}
+
+/** Which outbound staff calls a listing reads: the answered ones, the others, or all. */
+export type OutboundSelection = 'answered' | 'unanswered' | 'all';
+
+/** The counts a drill-down can list (each one's condition is the count's: see {@link ReportRepository.items}). */
+export const ITEM_INDICATORS = ['received', 'firstLevel', 'secondLevel', 'transferred', 'outbound', 'outboundFailed', 'informative', 'outOfScope', 'handoffs', 'contained', 'abandoned', 'callback'] as const;
+export type ItemIndicator = (typeof ITEM_INDICATORS)[number];
+
+/**
+ * Which items a page lists: those counted by `indicator` (default every received item) in one breakdown bucket.
+ * `group`/`unit` null = the items without one (the report's «Sin grupo» / «Sin unidad»); `agent` is an e-mail.
+ * With `abandoned` the buckets are the handoff's (its channel and resolver group, the agent who had it), as in the
+ * queue figures, and `unit` is not available; `outbound` (answered outbound staff calls) and `outboundFailed` (the
+ * attempts not answered: `outboundAttempts − outbound`) have no buckets.
+ */
+export interface ItemFilter {
+  indicator?: ItemIndicator;
+  channel?: string;
+  group?: string | null;
+  unit?: string | null;
+  agent?: string;
 }
 
 /** Outcomes the desk resolved at first level; `transferred`, `informative`, `out_of_scope` are counted apart. */
@@ -121,24 +172,36 @@ const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
  */
 const since = (from: Date) => ts(new Date(from.getTime() - 86_400_000));
 
+/** Where a page of conversations starts (exclusive), and where it ends (inclusive; null = the period's end). */
+interface Span {
+  after: ReportCursor;
+  upTo: ReportCursor | null;
+}
+
+/** `(created_at, id)` of `alias` after `span.after` and at or before `span.upTo` (the listing's keyset order). */
+function inSpan(at: SQL, id: SQL, span: Span): SQL {
+  return sql`(${at}, ${id}) > (${span.after.at}::timestamptz, ${span.after.id}::text)
+    ${span.upTo ? sql`and (${at}, ${id}) <= (${span.upTo.at}::timestamptz, ${span.upTo.id}::text)` : sql``}`;
+}
+
 /**
- * The period's conversations with a person's message in them (a request was received). Month-wide, the inbound
- * lines are read from {@link since}; a page (`page`) probes each of its conversations by index instead.
+ * The period's conversations with a person's message in them (a request was received: `person_wrote_at`, stamped by
+ * the transcript's append statement), month-wide or those of a span of the listing order (`span`).
  */
-function receivedConversations(from: Date, to: Date, page?: { after: ReportCursor; limit: number }): SQL {
+function receivedConversations(from: Date, to: Date, span?: Span): SQL {
   return sql`
     select c.id, c.channel, c.created_at, c.user_id, c.last_seq
     from conversations c
     where c.created_at >= ${ts(from)} and c.created_at < ${ts(to)}
-      ${page ? sql`and (c.created_at, c.id) > (${page.after.at}::timestamptz, ${page.after.id}::text)` : sql``}
-      and exists (select 1 from activities a where a.conversation_id = c.id and a.direction = 'in' and a.type = 'message'
-                  ${page ? sql`` : sql`and a.timestamp >= ${since(from)}`})
-    ${page ? sql`order by c.created_at, c.id limit ${page.limit}` : sql``}`;
+      ${span ? sql`and ${inSpan(sql`c.created_at`, sql`c.id`, span)}` : sql``}
+      and c.person_wrote_at is not null`;
 }
 
 // What one conversation's attentions (a, with their requester r), tickets (t, r) and handoffs (h) say. «First» values
 // are the oldest (the request that opened the conversation); the handoff values are the latest handoff's. `n` = rows.
-const ATTENTION_FACTS = sql`
+// The month-wide counts need only the flags and the buckets (…_COUNTS); a listing also shows the person, the service
+// and the ticket numbers (…_FACTS): the ordered aggregates of those cost a month's count about a third of its time.
+const ATTENTION_COUNTS = sql`
   count(*) as n,
   bool_or(a.outcome in ${FIRST_LEVEL_OUTCOMES}) as resolved,
   bool_or(a.outcome = 'transferred') as transferred,
@@ -147,16 +210,18 @@ const ATTENTION_FACTS = sql`
   bool_or(a.outcome = 'callback') as callback,
   bool_or(a.outcome <> 'callback') as settled,
   (array_agg(r.unit_name order by a.created_at, a.id) filter (where r.unit_name is not null))[1] as unit_name,
-  (array_agg(a.unit_code order by a.created_at, a.id) filter (where a.unit_code is not null))[1] as unit_code,
+  (array_agg(a.unit_code order by a.created_at, a.id) filter (where a.unit_code is not null))[1] as unit_code`;
+const ATTENTION_FACTS = sql`${ATTENTION_COUNTS},
   (array_agg(r.name order by a.created_at, a.id) filter (where r.name is not null))[1] as person,
   (array_agg(a.service_code order by a.created_at, a.id) filter (where a.service_code is not null))[1] as service_code`;
-const TICKET_FACTS = sql`
+const TICKET_COUNTS = sql`
   count(*) as n,
   bool_or(t.kind in ('incident', 'request')) as second,
   bool_or(t.kind = 'informative') as informative,
   (array_agg(t.resolver_group order by t.created_at, t.number) filter (where t.kind <> 'informative' and t.resolver_group is not null))[1] as grp,
   (array_agg(coalesce(r.unit_name, t.requester->>'unit') order by t.created_at, t.number)
-    filter (where coalesce(r.unit_name, t.requester->>'unit') is not null))[1] as unit_name,
+    filter (where coalesce(r.unit_name, t.requester->>'unit') is not null))[1] as unit_name`;
+const TICKET_FACTS = sql`${TICKET_COUNTS},
   (array_agg(coalesce(r.name, t.requester->>'name') order by t.created_at, t.number)
     filter (where coalesce(r.name, t.requester->>'name') is not null))[1] as person,
   (array_agg(t.service_name order by t.created_at, t.number) filter (where t.service_name is not null))[1] as service,
@@ -180,18 +245,18 @@ function handoffFacts(from: Date): SQL {
   )`;
 }
 
-/** Month-wide: the facts of every conversation of `conv` at once (CTEs att, tk, ho; hash joins over recent rows). */
+/** Month-wide: the counted facts of every conversation of `conv` at once (CTEs att, tk, ho; hash joins over recent rows). */
 function conversationFacts(from: Date): SQL {
   return sql`
   att as (
-    select a.conversation_id, ${ATTENTION_FACTS}
+    select a.conversation_id, ${ATTENTION_COUNTS}
     from conv join attentions a on a.conversation_id = conv.id
     left join requesters r on r.id = a.requester_id
     where a.created_at >= ${since(from)}
     group by a.conversation_id
   ),
   tk as (
-    select t.conversation_id, ${TICKET_FACTS}
+    select t.conversation_id, ${TICKET_COUNTS}
     from conv join tickets t on t.conversation_id = conv.id
     left join requesters r on r.id = t.requester_id
     where t.created_at >= ${since(from)}
@@ -200,10 +265,17 @@ function conversationFacts(from: Date): SQL {
   ${handoffFacts(from)}`;
 }
 
-/** A page: the attention and ticket facts of each of its conversations, by index (lateral joins att, tk). */
-const PAGE_FACTS = sql`
-  left join lateral (select ${ATTENTION_FACTS} from attentions a left join requesters r on r.id = a.requester_id where a.conversation_id = conv.id) att on true
-  left join lateral (select ${TICKET_FACTS} from tickets t left join requesters r on r.id = t.requester_id where t.conversation_id = conv.id) tk on true`;
+/**
+ * A page: the attention and ticket facts of each of its conversations, by index (lateral joins att, tk), of the rows
+ * from {@link since} on, as the month-wide {@link conversationFacts}.
+ */
+function pageFacts(from: Date): SQL {
+  return sql`
+  left join lateral (select ${ATTENTION_FACTS} from attentions a left join requesters r on r.id = a.requester_id
+                     where a.conversation_id = conv.id and a.created_at >= ${since(from)}) att on true
+  left join lateral (select ${TICKET_FACTS} from tickets t left join requesters r on r.id = t.requester_id
+                     where t.conversation_id = conv.id and t.created_at >= ${since(from)}) tk on true`;
+}
 
 /** The item flags of a conversation, from conv × att × tk × ho (definitions in indicators.ts). */
 const CONVERSATION_FLAGS = sql`
@@ -216,10 +288,10 @@ const CONVERSATION_FLAGS = sql`
   (coalesce(ho.n, 0) = 0 and coalesce(att.settled, false)) as contained`;
 
 /**
- * Letters and visits registered in the period (after `page.after`, at most `page.limit`), with the console user who
+ * Letters and visits registered in the period (those of `span` only, when given), with the console user who
  * registered them: the actor of the ticket's registration event.
  */
-function walkIns(from: Date, to: Date, page?: { after: ReportCursor; limit: number }): SQL {
+function walkIns(from: Date, to: Date, span?: Span): SQL {
   return sql`
     select w.id, w.number, w.kind, w.channel, w.created_at, w.resolver_group, w.service_name,
       coalesce(r.unit_name, w.requester->>'unit') as unit_name, coalesce(r.name, w.requester->>'name') as person,
@@ -228,7 +300,7 @@ function walkIns(from: Date, to: Date, page?: { after: ReportCursor; limit: numb
       select * from tickets t
       where t.conversation_id is null and t.channel in ${WALK_IN_CHANNELS}
         and t.created_at >= ${ts(from)} and t.created_at < ${ts(to)}
-        ${page ? sql`and (t.created_at, t.id::text) > (${page.after.at}::timestamptz, ${page.after.id}::text) order by t.created_at, t.id::text limit ${page.limit}` : sql``}
+        ${span ? sql`and ${inSpan(sql`t.created_at`, sql`t.id::text`, span)}` : sql``}
     ) w
     left join requesters r on r.id = w.requester_id
     left join ticket_events reg on reg.ticket_id = w.id and reg.from_status is null and reg.to_status = 'registered'
@@ -241,6 +313,18 @@ function walkIns(from: Date, to: Date, page?: { after: ReportCursor; limit: numb
  * bench) for a plan that runs once. A larger sort memory keeps the per-conversation sorts of a month off the disk.
  */
 const REPORT_SETTINGS = sql`select set_config('jit', 'off', true), set_config('work_mem', '16MB', true)`;
+
+/** The flag column of the listing (see {@link CONVERSATION_FLAGS}) that each item indicator counts. */
+const INDICATOR_COLUMNS: Record<Exclude<ItemIndicator, 'received' | 'abandoned' | 'outbound' | 'outboundFailed'>, string> = {
+  firstLevel: 'first',
+  secondLevel: 'second',
+  transferred: 'transferred',
+  informative: 'informative',
+  outOfScope: 'out_of_scope',
+  handoffs: 'handoff',
+  contained: 'contained',
+  callback: 'callback',
+};
 
 async function rowsOf<T>(db: Pick<Db, 'execute'>, query: SQL): Promise<T[]> {
   const result: unknown = await db.execute(query);
@@ -411,65 +495,208 @@ export class ReportRepository {
   }
 
   /**
-   * One page of the received items of `[from, to)`, in order of arrival (then id), after `after` (exclusive; null =
-   * from the start). Conversations and letters/visits are merged in one order.
+   * One page of the received items of `[from, to)` that `filter` selects, in order of arrival (then id), after `after`
+   * (exclusive; null = from the start). Conversations and letters/visits are merged in one order. The conditions are
+   * the counts' own ({@link CONVERSATION_FLAGS}, the same facts, the same buckets), so the pages of a filter hold
+   * exactly the items its count counts. `abandoned` lists handoffs instead: see {@link abandonedHandoffs}.
+   *
+   * The conversations are read in spans of the listing order: the next `limit` received conversations first, then
+   * spans four times larger (up to 5,000) while the filter keeps fewer than `limit` items, so a page of a rare bucket
+   * costs a few index scans rather than the month's facts.
    */
-  async items(from: Date, to: Date, after: ReportCursor | null, limit: number): Promise<ReportItemRecord[]> {
-    const cursor = after ?? { at: '-infinity', id: '' };
-    const rows = await this.read<Record<string, unknown>>(sql`
-      with conv as (${receivedConversations(from, to, { after: cursor, limit })}),
+  async items(from: Date, to: Date, after: ReportCursor | null, limit: number, filter: ItemFilter = {}): Promise<ReportItemRecord[]> {
+    if (filter.indicator === 'abandoned') return this.abandonedHandoffs(from, to, after, limit, filter);
+    if (filter.indicator === 'outbound') return this.outboundCalls(from, to, after, limit, 'answered');
+    if (filter.indicator === 'outboundFailed') return this.outboundCalls(from, to, after, limit, 'unanswered');
+    return this.db.transaction(
+      async (tx) => {
+        await tx.execute(REPORT_SETTINGS);
+        const out: ReportItemRecord[] = [];
+        let start = after ?? { at: '-infinity', id: '' };
+        for (let size = limit; ; size = Math.min(size * 4, 5000)) {
+          const [edge] = await rowsOf<Record<string, unknown>>(tx, sql`
+            select x.created_at::text as at, x.id, count(*) over ()::int as n
+            from (${receivedConversations(from, to, { after: start, upTo: null })} order by c.created_at, c.id limit ${size}) x
+            order by x.created_at desc, x.id desc limit 1`);
+          const upTo = edge && num(edge.n) === size ? { at: String(edge.at), id: String(edge.id) } : null;
+          const rows = await rowsOf<Record<string, unknown>>(tx, this.itemPage(from, to, { after: start, upTo }, limit - out.length, filter));
+          out.push(...rows.map(itemRecord));
+          if (out.length >= limit || upTo === null) return out;
+          start = upTo;
+        }
+      },
+      { accessMode: 'read only' },
+    );
+  }
+
+  /** The items of `span` that `filter` selects, at most `limit`, in the listing order. */
+  private itemPage(from: Date, to: Date, span: Span, limit: number, filter: ItemFilter): SQL {
+    const l = (column: string) => sql.raw(`l.${column}`);
+    const indicator = filter.indicator ?? 'received';
+    const column = indicator in INDICATOR_COLUMNS ? INDICATOR_COLUMNS[indicator as keyof typeof INDICATOR_COLUMNS] : null;
+    if (column === null && indicator !== 'received') throw new Error(`ReportRepository.itemPage(): ${indicator} is not an item flag`);
+    const conditions: SQL[] = [column ? l(column) : sql`true`];
+    if (filter.channel !== undefined) conditions.push(sql`l.channel = ${filter.channel}`);
+    if (filter.group !== undefined) conditions.push(filter.group === null ? sql`l.grp is null` : sql`l.grp = ${filter.group}`);
+    if (filter.unit !== undefined) conditions.push(filter.unit === null ? sql`l.unit is null` : sql`l.unit = ${filter.unit}`);
+    if (filter.agent !== undefined) conditions.push(sql`l.agent_email = ${filter.agent}`);
+    return sql`
+      with conv as (${receivedConversations(from, to, span)}),
       ${handoffFacts(from)},
       listed as (
-        select 'conversation' as kind, conv.id, conv.created_at as at, conv.channel, ${CONVERSATION_FLAGS},
-          coalesce(att.person, tk.person, case when conv.channel in ('voice', 'sms', 'whatsapp', 'email') then conv.user_id end) as requester,
+        select 'conversation' as kind, conv.id, conv.created_at as at, conv.channel, conv.last_seq, ${CONVERSATION_FLAGS},
+          coalesce(tk.grp, ho.grp) as grp,
           coalesce(att.unit_name, tk.unit_name, att.unit_code) as unit,
+          au.email as agent_email,
+          coalesce(att.person, tk.person, case when conv.channel in ('voice', 'sms', 'whatsapp', 'email') then conv.user_id end) as requester,
           coalesce(tk.service, att.service_code) as service,
           tk.numbers as tickets,
           au.display_name as agent,
           ho.wait_s,
-          coalesce(
-            (select cl.duration_seconds::float8 from calls cl where cl.conversation_id = conv.id and cl.purpose = 'caller' order by cl.started_at desc limit 1),
-            extract(epoch from
-              (select a.timestamp from activities a where a.conversation_id = conv.id and a.seq = conv.last_seq)
-              - (select a.timestamp from activities a where a.conversation_id = conv.id and a.seq = 1))::float8
-          ) as duration_s,
           coalesce(ho.abandoned, false) as abandoned,
           coalesce(att.callback, false) as callback
         from conv
-        ${PAGE_FACTS}
+        ${pageFacts(from)}
         left join ho on ho.conversation_id = conv.id
         left join users au on au.id = ho.agent_user_id
         union all
-        select 'walk_in', w.id::text, w.created_at, w.channel,
+        select 'walk_in', w.id::text, w.created_at, w.channel, null,
           w.kind in ('incident', 'request'), false, false, w.kind = 'informative', false, false, false,
-          w.person, w.unit_name, w.service_name, w.number, w.agent_name, null::float8, null::float8, false, false
-        from (${walkIns(from, to, { after: cursor, limit })}) w
+          w.resolver_group, w.unit_name, w.agent_email,
+          w.person, w.service_name, w.number, w.agent_name, null::float8, false, false
+        from (${walkIns(from, to, span)}) w
+      ),
+      page as (select * from listed l where ${sql.join(conditions, sql` and `)} order by l.at, l.id limit ${limit})
+      select page.*, page.at::text as cursor_at, extract(epoch from page.at)::float8 * 1000 as at_ms,
+        case when page.kind = 'conversation' then coalesce(
+          (select cl.duration_seconds::float8 from calls cl where cl.conversation_id = page.id and cl.purpose = 'caller' order by cl.started_at desc limit 1),
+          extract(epoch from
+            (select a.timestamp from activities a where a.conversation_id = page.id and a.seq = page.last_seq)
+            - (select a.timestamp from activities a where a.conversation_id = page.id and a.seq = 1))::float8
+        ) end as duration_s
+      from page
+      order by page.at, page.id`;
+  }
+
+  /**
+   * One page of the handoffs queued in `[from, to)` that the person left while waiting — what the abandonment figure
+   * counts (one row per handoff, whichever month its conversation began) — in order of queueing (then id), each with
+   * its conversation's facts. The buckets are the queue figures': the handoff's channel, resolver group and agent.
+   * `at` is when it was queued; `durationSeconds` is not given.
+   */
+  private async abandonedHandoffs(from: Date, to: Date, after: ReportCursor | null, limit: number, filter: ItemFilter): Promise<ReportItemRecord[]> {
+    const cursor = after ?? { at: '-infinity', id: '' };
+    const rows = await this.read<Record<string, unknown>>(sql`
+      with hp as (
+        select h.id::text as hid, h.conversation_id, h.channel, h.queued_at, h.agent_user_id,
+          extract(epoch from coalesce(h.accepted_at, h.closed_at) - h.queued_at)::float8 as wait_s
+        from handoffs h
+        where h.queued_at >= ${ts(from)} and h.queued_at < ${ts(to)} and h.status = 'cancelled' and h.close_reason in ${PERSON_LEFT}
+          and (h.queued_at, h.id::text) > (${cursor.at}::timestamptz, ${cursor.id}::text)
+          ${filter.channel !== undefined ? sql`and h.channel = ${filter.channel}` : sql``}
+          ${filter.group !== undefined ? (filter.group === null ? sql`and h.resolver_group is null` : sql`and h.resolver_group = ${filter.group}`) : sql``}
+          ${filter.agent !== undefined ? sql`and h.agent_user_id in (select u.id from users u where u.email = ${filter.agent})` : sql``}
+        order by h.queued_at, h.id::text
+        limit ${limit}
       )
-      select listed.*, listed.at::text as cursor_at, extract(epoch from listed.at)::float8 * 1000 as at_ms
-      from listed
-      order by listed.at, listed.id
+      select 'conversation' as kind, hp.conversation_id as id, hp.hid, hp.channel, hp.wait_s,
+        hp.queued_at::text as cursor_at, extract(epoch from hp.queued_at)::float8 * 1000 as at_ms,
+        coalesce(tk.second, false) as second,
+        (not coalesce(tk.second, false) and coalesce(att.resolved, false)) as first,
+        coalesce(att.transferred, false) as transferred,
+        (coalesce(att.informative, false) or coalesce(tk.informative, false)) as informative,
+        coalesce(att.out_of_scope, false) as out_of_scope,
+        true as handoff, true as abandoned, coalesce(att.callback, false) as callback,
+        coalesce(att.person, tk.person, case when c.channel in ('voice', 'sms', 'whatsapp', 'email') then c.user_id end) as requester,
+        coalesce(att.unit_name, tk.unit_name, att.unit_code) as unit,
+        coalesce(tk.service, att.service_code) as service,
+        tk.numbers as tickets,
+        au.display_name as agent
+      from hp
+      left join conversations c on c.id = hp.conversation_id
+      left join lateral (select ${ATTENTION_FACTS} from attentions a left join requesters r on r.id = a.requester_id where a.conversation_id = hp.conversation_id) att on true
+      left join lateral (select ${TICKET_FACTS} from tickets t left join requesters r on r.id = t.requester_id where t.conversation_id = hp.conversation_id) tk on true
+      left join users au on au.id = hp.agent_user_id
+      order by hp.queued_at, hp.hid`);
+    return rows.map((r) => ({ ...itemRecord(r), cursor: { at: String(r.cursor_at), id: String(r.hid) } }));
+  }
+
+  /**
+   * One page of the outbound staff calls (`calls.purpose = 'outbound'`) started in `[from, to)` — the answered ones
+   * (what the `outbound` figure counts), the unanswered ones (`answered_at` null: `outboundAttempts − outbound`, what
+   * `outboundFailed` lists) or all of them (the XLSX sheet «Llamadas al exterior») — in order (start, then id), with
+   * the staff member who asked for it, the conversation of the request, the number dialled, which attempt it was and
+   * how it ended. An attempt the telephony API refused never became a call: it is only in the request's `last_result`
+   * («api_error: …») and is not an attempt here, as in the count.
+   *
+   * The attempt number is the scheduler's (`calls.meta.attempt`); for a call recorded without it, it counts the
+   * request's calls started from the request's creation up to this one (`calls_started_idx`: a short range).
+   */
+  async outboundCalls(from: Date, to: Date, after: ReportCursor | null, limit: number, which: OutboundSelection): Promise<ReportItemRecord[]> {
+    const cursor = after ?? { at: '-infinity', id: '' };
+    const answered = which === 'answered' ? sql`and cl.answered_at is not null` : which === 'unanswered' ? sql`and cl.answered_at is null` : sql``;
+    const rows = await this.read<Record<string, unknown>>(sql`
+      select 'outbound_call' as kind, cl.call_sid as id, cl.id::text as cid, 'voice' as channel,
+        cl.started_at::text as cursor_at, extract(epoch from cl.started_at)::float8 * 1000 as at_ms,
+        coalesce(cl.conversation_id, cb.conversation_id) as conversation_id,
+        coalesce(cb.requested_by, cb.name) as requester, cb.reason as service, cl.duration_seconds::float8 as duration_s,
+        cl.to_number as phone, cl.status as call_status, cl.answered_at is not null as answered,
+        cb.status as request_status, cb.max_attempts,
+        case when cb.last_call_sid = cl.call_sid then cb.last_result end as last_result,
+        case when jsonb_typeof(cl.meta->'attempt') = 'number' then (cl.meta->>'attempt')::numeric
+             when cb.id is null then 1
+             else (
+               select count(*) from calls c2
+               where c2.callback_id = cb.id and c2.purpose = 'outbound' and c2.started_at >= cb.created_at
+                 and (c2.started_at, c2.id::text) <= (cl.started_at, cl.id::text)
+             ) end::int as attempt
+      from calls cl
+      left join callback_requests cb on cb.id = cl.callback_id
+      where cl.purpose = 'outbound' ${answered} and cl.started_at >= ${ts(from)} and cl.started_at < ${ts(to)}
+        and (cl.started_at, cl.id::text) > (${cursor.at}::timestamptz, ${cursor.id}::text)
+      order by cl.started_at, cl.id::text
       limit ${limit}`);
     return rows.map((r) => ({
-      kind: r.kind === 'walk_in' ? 'walk_in' : 'conversation',
-      id: String(r.id),
-      cursor: { at: String(r.cursor_at), id: String(r.id) },
-      at: new Date(num(r.at_ms)),
-      channel: String(r.channel),
-      requester: strOrNull(r.requester),
-      unit: strOrNull(r.unit),
-      service: strOrNull(r.service),
-      tickets: strOrNull(r.tickets),
-      agent: strOrNull(r.agent),
-      waitSeconds: numOrNull(r.wait_s),
-      durationSeconds: numOrNull(r.duration_s),
-      secondLevel: r.second === true,
-      firstLevel: r.first === true,
-      transferred: r.transferred === true,
-      informative: r.informative === true,
-      outOfScope: r.out_of_scope === true,
-      handoff: r.handoff === true,
-      abandoned: r.abandoned === true,
-      callback: r.callback === true,
+      ...itemRecord(r),
+      cursor: { at: String(r.cursor_at), id: String(r.cid) },
+      conversationId: strOrNull(r.conversation_id),
+      outbound: r.answered === true,
+      call: {
+        phone: strOrNull(r.phone),
+        attempt: num(r.attempt),
+        maxAttempts: numOrNull(r.max_attempts),
+        status: String(r.call_status),
+        answered: r.answered === true,
+        requestStatus: strOrNull(r.request_status),
+        lastResult: strOrNull(r.last_result),
+      },
     }));
   }
+}
+
+/** A row of an item page as the record. */
+function itemRecord(r: Record<string, unknown>): ReportItemRecord {
+  return {
+    kind: r.kind === 'walk_in' || r.kind === 'outbound_call' ? r.kind : 'conversation',
+    id: String(r.id),
+    cursor: { at: String(r.cursor_at), id: String(r.id) },
+    at: new Date(num(r.at_ms)),
+    channel: String(r.channel),
+    requester: strOrNull(r.requester),
+    unit: strOrNull(r.unit),
+    service: strOrNull(r.service),
+    tickets: strOrNull(r.tickets),
+    agent: strOrNull(r.agent),
+    waitSeconds: numOrNull(r.wait_s),
+    durationSeconds: numOrNull(r.duration_s),
+    secondLevel: r.second === true,
+    firstLevel: r.first === true,
+    transferred: r.transferred === true,
+    informative: r.informative === true,
+    outOfScope: r.out_of_scope === true,
+    handoff: r.handoff === true,
+    abandoned: r.abandoned === true,
+    callback: r.callback === true,
+    outbound: false,
+  };
 }

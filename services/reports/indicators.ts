@@ -150,7 +150,7 @@ export interface ReportPeriod {
   month: string | null;
 }
 
-export type ReportErrorCode = 'report/invalid_period' | 'report/invalid_format';
+export type ReportErrorCode = 'report/invalid_period' | 'report/invalid_format' | 'report/invalid_query';
 
 /** A report request refused; `message` is Spanish, for the person. */
 export class ReportError extends Error {

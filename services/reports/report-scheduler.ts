@@ -38,6 +38,12 @@ export interface MonthlyReportSchedulerDeps {
   settings: MonthlyReportSettings;
   /** E-mails were queued (wake the outbox worker). */
   onQueued?: () => void;
+  /**
+   * Once month M's report is stored, on that tick and every later tick of the due period (e.g. draw M's quality-review
+   * sample if it is still missing), so a failed follow-up is retried: it must be cheap when done and safe to repeat.
+   * Failures are logged, not thrown.
+   */
+  onStored?: (month: string) => Promise<void>;
 }
 
 /** What one tick did. */
@@ -72,6 +78,11 @@ export class MonthlyReportScheduler {
     this.day = deps.settings.day ?? 3;
     if (!Number.isInteger(this.day) || this.day < 1 || this.day > 28) throw new Error('MonthlyReportScheduler: settings.day (REPORT_DAY) must be 1–28');
     this.today = new Intl.DateTimeFormat('en-CA', { timeZone: deps.reports.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  }
+
+  /** `REPORT_DAY`: month M's report is generated from this day of month M+1 on. */
+  get reportDay(): number {
+    return this.day;
   }
 
   /** Ticks every `tickMs` (0: never; tests call `tick()`). Each tick starts after the previous one ended. */
@@ -153,10 +164,24 @@ export class MonthlyReportScheduler {
     const month = this.dueMonth(this.deps.clock.now());
     if (!month) return { month: null, locked: true, stored: false, recipients: [] };
     const outcome = await this.deps.repo.claimDue(month, () => this.build(month, 'scheduler', this.deps.settings.email, 'once'));
-    if (!outcome.stored) return { month, locked: outcome.locked, stored: false, recipients: [] };
+    if (!outcome.stored) {
+      // Locked and not stored: the month's report was stored before (locked false: another instance is storing it now).
+      if (outcome.locked) await this.followUp(month);
+      return { month, locked: outcome.locked, stored: false, recipients: [] };
+    }
     if (outcome.meta.recipients.length > 0) this.deps.onQueued?.();
     this.deps.logger.info({ month, recipients: outcome.meta.recipients.length, xlsxBytes: outcome.meta.xlsxBytes }, 'monthly report generated');
+    await this.followUp(month);
     return { month, locked: true, stored: true, recipients: outcome.meta.recipients };
+  }
+
+  /** Runs `onStored` for a month whose report is stored; its failure is logged (the next tick tries again). */
+  private async followUp(month: string): Promise<void> {
+    try {
+      await this.deps.onStored?.(month);
+    } catch (err) {
+      this.deps.logger.error({ err, month }, 'monthly report: the follow-up after storing it failed');
+    }
   }
 
   /** The report, its XLSX and its e-mails (`once`: one per month and recipient; `again`: a regeneration's own). */

@@ -72,7 +72,7 @@ describe(`agent console in a real browser (database: ${defaultBackend()})`, () =
     await signIn(page, AGENT.email, AGENT.password);
     await page.getByRole('heading', { name: 'Atención', level: 1 }).waitFor({ timeout: WAIT_MS });
     expect(new URL(page.url()).pathname).toBe('/console/atencion');
-    expect(await page.locator('#mainnav').getByRole('link').allInnerTexts()).toEqual(['Atención']);
+    expect(await page.locator('#mainnav').getByRole('link').allInnerTexts()).toEqual(['Atención', 'Calidad']);
     await page.locator('[data-connection="open"]').waitFor({ timeout: WAIT_MS });
     expect(await page.getByText('Nadie espera en este momento.').isVisible()).toBe(true);
   });
@@ -269,7 +269,7 @@ describe(`agent console in a real browser (database: ${defaultBackend()})`, () =
       const box = p.getByLabel('Lo atiende un agente');
       await box.waitFor({ timeout: WAIT_MS });
       expect(await box.isChecked()).toBe(false);
-      expect(await p.locator('#mainnav').getByRole('link').allInnerTexts()).toEqual(['Atención', 'Catálogo de servicios', 'Directorio', 'Solicitantes', 'Indicadores']);
+      expect(await p.locator('#mainnav').getByRole('link').allInnerTexts()).toEqual(['Atención', 'Catálogo de servicios', 'Directorio', 'Solicitantes', 'Indicadores', 'Calidad', 'Salud del sistema']);
       await box.check();
       await p.getByRole('button', { name: 'Guardar en el borrador' }).click();
       await toastWith(p, 'Se guardó el servicio CORREO-CONTRASENA en el borrador.').waitFor({ timeout: WAIT_MS });

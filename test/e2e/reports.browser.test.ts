@@ -1,15 +1,22 @@
 import fs from 'node:fs';
-import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
+import { and, asc, eq } from 'drizzle-orm';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { focused, launchChromium, openWatched, signIn, WAIT_MS, type Complaints } from '../support/console-driver';
+import { MonthlyReportRepository } from '../../models';
+import { activities } from '../../models/schema';
+import { MonthlyReportScheduler } from '../../services/reports/report-scheduler';
 import { startApp, type RunningApp } from '../support/harness';
 import { generateMonth, wallTime, type GeneratedMonth } from '../support/month-generator';
 import { defaultBackend } from '../support/test-database';
 
 /**
  * «Indicadores» in a real browser against the real application, over a month written by the month generator: the
- * four seed figures equal the generator's own expectations, the charts draw (and say their data in text), the month
- * picker changes the address and the figures, the CSV downloads (and holds the rows behind a number), empty and
- * malformed months are explained, and an agent neither sees the section nor gets its figures.
+ * four seed figures equal the generator's own expectations, the charts draw (and say their data in text), every number
+ * (seed figures, the other figures, the breakdown cells, the channel bars) opens the list of exactly the items behind
+ * it (paged with «Cargar más», a dialog that takes focus and closes with Escape), the month picker changes the address
+ * and the figures, the CSV downloads, empty and malformed months are explained, the month's stored monthly report
+ * (when it was generated and mailed, its Excel as sent) is told after the figures, the unanswered outbound calls open
+ * their list, and an agent neither sees the section nor gets its figures.
  */
 
 const TZ = 'America/Mexico_City';
@@ -90,7 +97,10 @@ describe(`the coordinators' «Indicadores» in a real browser (database: ${defau
 
   beforeAll(async () => {
     browser = await launchChromium();
-    running = await startApp();
+    // No handoff ticks: they would act on the generated queue (cancel the open handoffs at their maximum wait, a
+    // line to the person) while the month is read, and its figures would change under the test.
+    // No outbox worker: the stored report's e-mails stay queued (there is no SMTP server here).
+    running = await startApp({ overrides: { handoffTickMs: 0, outboxWorker: false } });
     const { app } = running;
     await app.users.create({ ...COORDINATOR, role: 'coordinator', actor: 'test' });
     await app.users.create({ ...AGENT, role: 'agent', actor: 'test' });
@@ -170,9 +180,24 @@ describe(`the coordinators' «Indicadores» in a real browser (database: ${defau
     });
 
     it('paints the headline figures on a fresh load of the address', async () => {
+      const requested: string[] = [];
+      const onRequest = (r: { url(): string }) => {
+        const url = new URL(r.url());
+        requested.push(url.pathname + url.search);
+      };
+      page.on('request', onRequest);
       const started = Date.now();
       await page.goto(`${running.baseUrl}/console/reportes?month=${MONTH}`);
       await page.locator('[data-indicator="outbound"] .kpi__value').waitFor({ state: 'visible', timeout: WAIT_MS });
+      page.off('request', onRequest);
+      // The shell asks for the month's figures with the page, before it asks who is signed in, and once; it loads the
+      // module of «Indicadores» and not those of the other sections.
+      const monthly = `/api/reports/monthly?month=${MONTH}`;
+      expect(requested.filter((u) => u === monthly)).toHaveLength(1);
+      expect(requested.indexOf(monthly)).toBeGreaterThanOrEqual(0);
+      expect(requested.indexOf(monthly)).toBeLessThan(requested.indexOf('/api/auth/me'));
+      expect(requested).toContain('/console/static/reports.js');
+      for (const other of ['agent-view.js', 'catalog-view.js', 'directory-view.js', 'requesters.js', 'quality.js', 'health.js']) expect(requested).not.toContain(`/console/static/${other}`);
       // Reported, not asserted: the benchmark (npm run bench:reports) owns the timing target.
       console.log(`«Indicadores» first paint (headline figures visible): ${Date.now() - started} ms for ${expected.received} received items`);
       await expectHeadline(expected);
@@ -229,26 +254,189 @@ describe(`the coordinators' «Indicadores» in a real browser (database: ${defau
       expect(trend[0]?.slice(1)).toEqual(['Sin actividad', 'Sin actividad', 'Sin actividad', 'Sin actividad']);
     });
 
-    it('downloads the month as CSV and Excel; a number downloads the rows behind it and says how to find them', async () => {
+    it('downloads the month as CSV and Excel', async () => {
       const [csv] = await Promise.all([page.waitForEvent('download', { timeout: WAIT_MS }), page.getByRole('link', { name: 'Descargar CSV' }).click()]);
       expect(csv.suggestedFilename()).toBe(`reporte-general-${MONTH}.csv`);
       const rows = parseCsv(fs.readFileSync(await csv.path(), 'utf8'));
       expect(rows[0]?.[5]).toBe('resultado');
       expect(rows.length - 1).toBe(expected.received);
       expect(await page.getByRole('link', { name: 'Descargar Excel' }).getAttribute('href')).toBe(`/api/reports/monthly?month=${MONTH}&format=xlsx`);
+    });
 
-      const [drill]: [Download, unknown] = await Promise.all([
-        page.waitForEvent('download', { timeout: WAIT_MS }),
-        page.locator('[data-indicator="secondLevel"] a.kpi__drill').click(),
-      ]);
-      expect(drill.suggestedFilename()).toBe(`reporte-general-${MONTH}.csv`);
-      const note = page.locator('.reports__note');
-      await note.getByText('filtre la columna «resultado» por «Segundo nivel (ticket)»').waitFor({ timeout: WAIT_MS });
-      // What the note promises: that filter gives exactly the second-level count.
-      const drillRows = parseCsv(fs.readFileSync(await drill.path(), 'utf8')).slice(1);
-      expect(drillRows.filter((r) => r[5] === 'Segundo nivel (ticket)')).toHaveLength(expected.secondLevel.count);
+    it('tells whether the month’s report was generated and mailed, after the figures, with the Excel as sent', async () => {
+      const line = page.locator('.reports__stored');
+      // Held back: the figures are painted while the stored report is still being asked for.
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route('**/api/reports/stored?*', async (route) => {
+        await held;
+        await route.continue();
+      });
+      await page.goto(`${running.baseUrl}/console/reportes?month=${MONTH}`);
+      await page.locator('[data-indicator="outbound"] .kpi__value').waitFor({ state: 'visible', timeout: WAIT_MS });
+      expect(await line.getAttribute('data-state')).toBe('loading');
+      release();
+      await page.locator('.reports__stored[data-state="missing"]').waitFor({ timeout: WAIT_MS });
+      await page.unroute('**/api/reports/stored?*');
+      const day = running.app.reportScheduler.reportDay;
+      expect(await line.innerText()).toBe(`Aún no se genera el reporte mensual de este mes (se genera el día ${day} del mes siguiente).`);
 
-      // A channel's bar: the same file, and the note names the channel's column value.
+      // Generated and mailed (to the active coordinator and two more addresses), by the coordinator from the CLI.
+      const scheduler = new MonthlyReportScheduler({
+        reports: running.app.reports,
+        repo: new MonthlyReportRepository(running.app.database),
+        clock: { now: () => new Date() },
+        logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+        settings: { email: true, extraEmails: ['jefatura@example.mx', 'direccion@example.mx'] },
+      });
+      const meta = await scheduler.regenerate(MONTH, { generatedBy: COORDINATOR.email, email: true });
+      expect([...meta.recipients].sort()).toEqual(expect.arrayContaining([COORDINATOR.email, 'direccion@example.mx', 'jefatura@example.mx']));
+      await page.goto(`${running.baseUrl}/console/reportes?month=${MONTH}`);
+      await page.locator('.reports__stored[data-state="stored"]').waitFor({ timeout: WAIT_MS });
+      const text = await line.locator('.reports__stored-text').innerText();
+      expect(text.startsWith('Reporte mensual guardado el ')).toBe(true);
+      expect(text).toContain(` por ${COORDINATOR.email}; enviado el `);
+      expect(text.endsWith(` a ${meta.recipients.length} destinatarios.`)).toBe(true);
+      const link = line.getByRole('link', { name: 'Descargar el Excel enviado' });
+      expect(await link.getAttribute('href')).toBe(`/api/reports/stored/xlsx?month=${MONTH}`);
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: WAIT_MS }), link.click()]);
+      expect(download.suggestedFilename()).toBe(`reporte-general-${MONTH}.xlsx`);
+      const sent = await running.app.reportScheduler.storedXlsx(MONTH);
+      expect(fs.readFileSync(await download.path()).equals(sent?.xlsx ?? Buffer.alloc(0))).toBe(true);
+      // Another month has none yet.
+      await page.goto(`${running.baseUrl}/console/reportes?month=${EARLIER}`);
+      await page.locator('.reports__stored[data-state="missing"]').waitFor({ timeout: WAIT_MS });
+      await page.goto(`${running.baseUrl}/console/reportes?month=${MONTH}`);
+      await page.locator('.reports__stored[data-state="stored"]').waitFor({ timeout: WAIT_MS });
+    });
+
+    const drill = () => page.locator('dialog.drill');
+    const drillRows = () => drill().locator('tbody tr[data-id]');
+    /** Pages through the open list («Cargar más») until it is complete; the ids of its rows. */
+    const readList = async () => {
+      const settled = () => page.waitForFunction(() => ['complete', 'partial'].includes(document.querySelector('dialog.drill')?.getAttribute('data-state') ?? ''), undefined, { timeout: WAIT_MS });
+      await settled();
+      let clicks = 0;
+      while ((await drill().getAttribute('data-state')) !== 'complete') {
+        const before = await drillRows().count();
+        await drill().getByRole('button', { name: 'Cargar más' }).click();
+        await page.waitForFunction((n) => document.querySelectorAll('dialog.drill tbody tr[data-id]').length > n, before, { timeout: WAIT_MS });
+        await settled();
+        clicks += 1;
+      }
+      return { ids: await drillRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id') ?? '')), clicks };
+    };
+    const closeList = async () => {
+      await page.keyboard.press('Escape');
+      await drill().waitFor({ state: 'hidden', timeout: WAIT_MS });
+    };
+
+    it('a seed number opens the list of exactly its items: a dialog with a heading, focus on it, a captioned table; Escape closes it', async () => {
+      const number = page.locator('[data-indicator="secondLevel"] .kpi__drill');
+      await number.click();
+      await drill().waitFor({ state: 'visible', timeout: WAIT_MS });
+      const { ids } = await readList();
+      expect(ids).toHaveLength(expected.secondLevel.count);
+      expect(ids).toEqual(g.received().filter((i) => i.second).map((i) => i.id));
+      expect(await focused(page)).toMatch(/^h2#drill-title/);
+      expect(await drill().getByRole('heading', { level: 2 }).innerText()).toBe('Segundo nivel (tickets)');
+      expect(await drill().locator('table caption').textContent()).toContain('Segundo nivel (tickets)');
+      expect(await drill().locator('[role="status"].drill__status').innerText()).toContain(`Se muestran ${expected.secondLevel.count} de ${expected.secondLevel.count}`);
+      // A row names its tickets; a ticket opens its details (the ticket API coordinators may read).
+      const item = g.received().find((i) => i.second && i.kind === 'conversation') as (typeof g.items)[number];
+      const row = drill().locator(`tbody tr[data-id="${item.id}"]`);
+      expect(await row.locator('.drill__conversation').innerText()).toBe(item.id);
+      const ticket = row.getByRole('button', { name: item.tickets[0] as string });
+      await ticket.click();
+      await drill().locator(`tr.drill__detail[data-ticket="${item.tickets[0]}"]`).getByText(`Ticket ${item.tickets[0]}`).waitFor({ timeout: WAIT_MS });
+      expect(await ticket.getAttribute('aria-expanded')).toBe('true');
+      // The conversation's id opens its transcript over the list: a dialog with a heading that takes focus, one
+      // labelled line per message the conversation recorded (read here from the database), Escape back to the id.
+      const recorded = await running.app.database.db
+        .select({ direction: activities.direction, text: activities.text })
+        .from(activities)
+        .where(and(eq(activities.conversationId, item.id), eq(activities.type, 'message')))
+        .orderBy(asc(activities.seq));
+      expect(recorded.length).toBeGreaterThan(2);
+      const opener = row.getByRole('button', { name: `Ver la conversación ${item.id}` });
+      await opener.click();
+      const transcript = page.locator('dialog.conversation');
+      await page.waitForFunction(() => document.querySelector('dialog.conversation')?.getAttribute('data-state') === 'complete', undefined, { timeout: WAIT_MS });
+      expect(await focused(page)).toMatch(/^h2#conversation-title/);
+      expect(await transcript.getByRole('heading', { level: 2 }).innerText()).toBe(`Conversación ${item.id}`);
+      const lines = await transcript.locator('ol.transcript > li').evaluateAll((els) => els.map((li) => [li.querySelector('.line__who')?.textContent ?? '', li.querySelector('.line__text')?.textContent ?? '']));
+      expect(lines).toEqual(recorded.map((r) => [r.direction === 'in' ? 'Persona' : 'Bot', r.text ?? '']));
+      await page.keyboard.press('Escape');
+      await transcript.waitFor({ state: 'hidden', timeout: WAIT_MS });
+      expect(await drill().isVisible()).toBe(true);
+      expect(await focused(page)).toMatch(/^button\.btn--link\.drill__open-conversation/);
+      await closeList();
+      expect(await focused(page)).toMatch(/^button\.kpi__drill/);
+    });
+
+    it('the unanswered outbound calls open their list: number, who asked, attempt and the result recorded', async () => {
+      const failed = expected.outboundAttempts - expected.outbound.count;
+      expect(failed).toBeGreaterThan(0);
+      const button = page.locator('.reports__outbound-failed button[data-drill="outboundFailed"]');
+      expect(await button.innerText()).toBe(String(failed));
+      await button.click();
+      await drill().waitFor({ state: 'visible', timeout: WAIT_MS });
+      const { ids } = await readList();
+      const written = g.outboundCalls.filter((c) => !c.answered && c.startedAt >= g.from && c.startedAt < g.to).sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+      expect(ids).toEqual(written.map((c) => c.callSid));
+      // textContent: the headers are shown in capitals by the style sheet.
+      expect(await drill().locator('thead th').allTextContents()).toEqual(['Fecha', 'Número', 'Solicitó', 'Motivo', 'Intento', 'Resultado', 'Registro de la llamada', 'Duración (m:ss)', 'Conversación']);
+      const first = written[0] as (typeof written)[number];
+      const cells = await drill().locator(`tbody tr[data-id="${first.callSid}"] > *`).allTextContents();
+      expect(cells.slice(1, 6)).toEqual([first.phone, first.requestedBy, 'Llamada al exterior', `${first.attempt} de 3`, 'No contestada: nadie respondió']);
+      expect(cells[6]).toContain('estado de la llamada: no-answer');
+      expect(cells[8]).toBe(first.conversationId);
+      expect(await drill().locator('[role="status"].drill__status').innerText()).toContain(`Se muestran ${failed} de ${failed} llamadas`);
+      await closeList();
+    });
+
+    it('the received count pages with «Cargar más» until every item is listed', async () => {
+      expect(expected.received).toBeGreaterThan(50);
+      await page.locator('.reports__received button').click();
+      await drill().waitFor({ state: 'visible', timeout: WAIT_MS });
+      const { ids, clicks } = await readList();
+      expect(clicks).toBeGreaterThan(0);
+      expect(ids).toEqual(g.received().map((i) => i.id));
+      await closeList();
+    });
+
+    it('every figure and every breakdown cell lists as many items as it says', async () => {
+      const cells = [
+        ['[data-indicator="outbound"]', 'outbound', expected.outbound.count],
+        ['[data-indicator="firstLevel"]', 'firstLevel', expected.firstLevel.count],
+        ['.reports__more', 'informative', expected.informative.count],
+        ['.reports__more', 'contained', expected.containment.count],
+        ['.reports__more', 'abandoned', expected.abandonment.count],
+        ['table[data-breakdown="channel"] tr[data-key="voice"] td[data-col="secondLevel"]', 'secondLevel', expected.byChannel.voice?.secondLevel.count ?? 0],
+        ['table[data-breakdown="channel"] tr[data-key="webchat"] td[data-col="abandonment"]', 'abandoned', expected.byChannel.webchat?.abandonment.count ?? 0],
+        ['table[data-breakdown="group"] tr[data-key="Sin grupo"] td[data-col="received"]', 'received', expected.byGroup['Sin grupo']?.received ?? 0],
+        ['table[data-breakdown="group"] tr[data-key="Redes"] td[data-col="handoffs"]', 'handoffs', expected.byGroup.Redes?.handoffs.count ?? 0],
+      ] as const;
+      const unit = Object.entries(expected.byUnit).sort((a, b) => b[1].received - a[1].received)[0] as [string, { firstLevel: { count: number } }];
+      const agent = Object.entries(expected.byAgent).sort((a, b) => b[1].received - a[1].received)[0] as [string, { received: number }];
+      const all: Array<readonly [string, string, number]> = [
+        ...cells,
+        [`table[data-breakdown="unit"] tr[data-key="${unit[0]}"] td[data-col="firstLevel"]`, 'firstLevel', unit[1].firstLevel.count],
+        [`table[data-breakdown="agent"] tr[data-key="${agent[0]}"] td[data-col="received"]`, 'received', agent[1].received],
+      ];
+      for (const [where, indicator, n] of all) {
+        expect(n).toBeGreaterThan(0);
+        const button = page.locator(`${where} button[data-drill="${indicator}"]`).first();
+        expect(await button.innerText()).toBe(String(n));
+        await button.click();
+        await drill().waitFor({ state: 'visible', timeout: WAIT_MS });
+        const { ids } = await readList();
+        expect(ids).toHaveLength(n);
+        await closeList();
+      }
+    });
+
+    it('a bar of the channel chart opens the list of its channel', async () => {
       await page.locator('#chart-channels canvas').scrollIntoViewIfNeeded();
       const bar = await page.evaluate(() => {
         const canvas = document.querySelector<HTMLCanvasElement>('#chart-channels canvas');
@@ -258,14 +446,13 @@ describe(`the coordinators' «Indicadores» in a real browser (database: ${defau
       });
       expect(bar).not.toBeNull();
       const box = await page.locator('#chart-channels canvas').boundingBox();
-      const [byChannel] = await Promise.all([
-        page.waitForEvent('download', { timeout: WAIT_MS }),
-        page.mouse.click((box?.x ?? 0) + (bar?.x ?? 0), (box?.y ?? 0) + (bar?.y ?? 0)),
-      ]);
-      expect(byChannel.suggestedFilename()).toBe(`reporte-general-${MONTH}.csv`);
-      await note.getByText('filtre la columna «canal»').waitFor({ timeout: WAIT_MS });
+      await page.mouse.click((box?.x ?? 0) + (bar?.x ?? 0), (box?.y ?? 0) + (bar?.y ?? 0));
+      await drill().waitFor({ state: 'visible', timeout: WAIT_MS });
       const topChannel = Object.entries(CHANNEL_NAMES).find(([, name]) => name === bar?.label)?.[0] ?? '';
-      expect(await note.innerText()).toContain(`${expected.byChannel[topChannel]?.received} solicitudes`);
+      const { ids } = await readList();
+      expect(ids).toEqual(g.received().filter((i) => i.channel === topChannel).map((i) => i.id));
+      expect(await drill().getByRole('heading', { level: 2 }).innerText()).toBe(`Solicitudes recibidas — ${bar?.label}`);
+      await closeList();
     });
 
     it('changing the month updates the address and the figures, and keeps focus on the picker', async () => {

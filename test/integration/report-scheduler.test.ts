@@ -142,7 +142,7 @@ describe('monthly report scheduler in the application (loopback SMTP)', () => {
       expect(res.body).toMatchObject({ month: MONTH, generatedBy: 'scheduler', report: { month: MONTH, received: g.expectedFor().received } });
       expect((await who.request('GET', '/api/reports/stored')).body).toMatchObject({ months: [{ month: MONTH, generatedBy: 'scheduler' }] });
       const missing = await who.request('GET', '/api/reports/stored?month=2026-10');
-      expect(missing).toMatchObject({ status: 404, body: { error: { code: 'ReportNotFound' } } });
+      expect(missing).toMatchObject({ status: 404, body: { error: { code: 'ReportNotFound', message: 'Aún no se genera el reporte mensual de este mes (se genera el día 3 del mes siguiente).' } } });
       expect((await who.request('GET', '/api/reports/stored/xlsx?month=2026-10')).status).toBe(404);
       expect((await who.request('GET', '/api/reports/stored?month=2026-13')).status).toBe(400);
     }

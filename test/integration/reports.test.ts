@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from '../../app/config';
 import { ReportRoutes } from '../../console/api/report.routes';
 import { ReportRepository } from '../../models';
 import { DEFAULT_SLA_TARGETS, monthPeriod, parseSlaTargets, pct, rangePeriod, ReportError } from '../../services/reports/indicators';
-import { CHANNEL_LABELS, ReportService, ROW_COLUMNS } from '../../services/reports/monthly-report';
+import { CHANNEL_LABELS, OUTBOUND_COLUMNS, ReportService, ROW_COLUMNS } from '../../services/reports/monthly-report';
 import { ConsoleSession } from '../support/console-session';
 import { startApp, type RunningApp } from '../support/harness';
 import { type ExpectedItem, type GeneratedMonth, generateMonth } from '../support/month-generator';
@@ -127,7 +127,7 @@ function summaryRow(sheet: ExcelJS.Worksheet, label: string): ExcelJS.CellValue[
 /** The XLSX checks shared by the service and the API tests. */
 async function expectWorkbook(buffer: Buffer, g: GeneratedMonth): Promise<void> {
   const book = await readXlsx(buffer);
-  expect(book.worksheets.map((w) => w.name)).toEqual(['Indicadores', 'Llamadas y conversaciones']);
+  expect(book.worksheets.map((w) => w.name)).toEqual(['Indicadores', 'Llamadas y conversaciones', 'Llamadas al exterior']);
   const summary = book.getWorksheet('Indicadores') as ExcelJS.Worksheet;
   const e = g.expectedFor();
   expect(summary.getCell('A1').value).toBe('Reporte general de llamadas');
@@ -148,6 +148,27 @@ async function expectWorkbook(buffer: Buffer, g: GeneratedMonth): Promise<void> 
   expect(rows[0]).toEqual(ROW_COLUMNS.map((c) => c.header));
   expect(rows.slice(1)).toEqual(g.received().map(expectedCells));
   expect(detail.getCell('A2').value).toBeInstanceOf(Date);
+
+  // One row per outbound staff call placed in the month, answered or not, in order: the generator's own record.
+  const outbound = book.getWorksheet('Llamadas al exterior') as ExcelJS.Worksheet;
+  const calls: string[][] = [];
+  outbound.eachRow((row) => calls.push(Array.from({ length: OUTBOUND_COLUMNS.length }, (_, i) => cellText(row.getCell(i + 1).value))));
+  expect(calls[0]).toEqual(['Fecha', 'Solicitó', 'Número', 'Resultado', 'Intento', 'Duración (s)', 'Conversación']);
+  const written = g.outboundCalls.filter((c) => c.startedAt >= g.from && c.startedAt < g.to).sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+  expect(written.some((c) => c.answered) && written.some((c) => !c.answered)).toBe(true);
+  expect(calls.slice(1)).toEqual(
+    written.map((c) => [
+      local(c.startedAt),
+      c.requestedBy,
+      c.phone,
+      c.answered ? 'Llamada al exterior contestada' : 'No contestada: nadie respondió',
+      String(c.attempt),
+      c.durationSeconds === null ? '' : String(c.durationSeconds),
+      c.conversationId,
+    ]),
+  );
+  expect(calls.length - 1).toBe(e.outboundAttempts);
+  expect(outbound.getCell('A2').value).toBeInstanceOf(Date);
 }
 
 describe('report periods, percentages and SLA targets', () => {
@@ -273,7 +294,9 @@ describe('reports API', () => {
   const sessions = {} as Record<'coordinator' | 'admin' | 'agent' | 'resolver', ConsoleSession>;
 
   beforeAll(async () => {
-    running = await startApp();
+    // No handoff ticks: they would act on the generated queue (cancel the open handoffs at their maximum wait, a
+    // line to the person) while the month is read, and its figures would change under the test.
+    running = await startApp({ overrides: { handoffTickMs: 0 } });
     const { app } = running;
     const wired: unknown = Reflect.get(app, 'reports');
     if (!(wired instanceof ReportService)) {

@@ -15,8 +15,8 @@ export interface RunningApp {
 
 /** A config for tests: defaults plus `env` overrides, never the developer's real environment. */
 export function testConfig(env: Record<string, string> = {}): Config {
-  // The call-back and monthly-report schedulers run only when a test asks for it (`CALLBACK_TICK_MS`) or calls `tick()` itself.
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789', CALLBACK_TICK_MS: '0', REPORT_TICK_MS: '0', ...env });
+  // The call-back, monthly-report and health-check schedulers run only when a test asks for it (`CALLBACK_TICK_MS`) or calls `tick()` itself.
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789', CALLBACK_TICK_MS: '0', REPORT_TICK_MS: '0', HEALTH_TICK_MS: '0', ...env });
 }
 
 /**

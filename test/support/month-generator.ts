@@ -40,6 +40,23 @@ export interface MonthGeneratorOptions {
   outbound?: number;
 }
 
+/** An outbound staff call as written (one per attempt of a request of kind `outbound`). */
+export interface WrittenOutboundCall {
+  startedAt: Date;
+  answered: boolean;
+  callSid: string;
+  /** The number dialled, E.164. */
+  phone: string;
+  requestedBy: string;
+  /** The conversation of the request. */
+  conversationId: string;
+  /** 1, 2, 3: which attempt of its request. */
+  attempt: number;
+  /** The call's final status (`completed` or `no-answer`). */
+  status: string;
+  durationSeconds: number | null;
+}
+
 /** A received item as written, with what the report must say of it. */
 export interface ExpectedItem {
   kind: 'conversation' | 'walk_in';
@@ -169,7 +186,7 @@ export class GeneratedMonth {
     readonly items: readonly ExpectedItem[],
     readonly handoffs: readonly WrittenHandoff[],
     readonly tickets: readonly WrittenTicket[],
-    readonly outboundCalls: ReadonlyArray<{ startedAt: Date; answered: boolean }>,
+    readonly outboundCalls: readonly WrittenOutboundCall[],
     readonly agents: readonly Agent[],
   ) {}
 
@@ -300,7 +317,7 @@ export async function generateMonth(database: Database, options: MonthGeneratorO
   const items: ExpectedItem[] = [];
   const handoffs: WrittenHandoff[] = [];
   const written: WrittenTicket[] = [];
-  const outboundCalls: Array<{ startedAt: Date; answered: boolean }> = [];
+  const outboundCalls: WrittenOutboundCall[] = [];
   let serial = 0;
   const uid = (prefix: string) => `${prefix}${String(++serial).padStart(5, '0')}`;
 
@@ -578,7 +595,10 @@ export async function generateMonth(database: Database, options: MonthGeneratorO
       const callSid = uid('CAOUT');
       await repos.calls.start({ callSid, direction: 'outbound', purpose: 'outbound', toNumber: '+525598765432', status: 'queued', callbackId: request.id }, now);
       await repos.callbacks.attemptStarted(request.id, callSid, 'queued');
-      outboundCalls.push({ startedAt: now, answered: k === answeredOn });
+      outboundCalls.push({
+        startedAt: now, answered: k === answeredOn, callSid, phone: '+525598765432', requestedBy: 'ext. 42500 María Pérez', conversationId, attempt: k,
+        status: k === answeredOn ? 'completed' : 'no-answer', durationSeconds: k === answeredOn ? 185 : null,
+      });
       if (k === answeredOn) {
         await repos.callbacks.answered(request.id, callSid, plus(now, 3600));
         await repos.calls.updateStatus(callSid, { status: 'in-progress', answeredAt: plus(now, 15) });
