@@ -5,6 +5,7 @@
 import { formatDate, h, nextId, replaceChildren } from './dom.js';
 import { CHANNEL_LABELS, label } from './labels.js';
 import { clock, errorNotice, errorText, table } from './quality-format.js';
+import { frameDialog } from './report-drill.js';
 import { transcriptList } from './transcript-view.js';
 
 /** The agent's week list and the conversations opened from it; one per page, reused for every agent. */
@@ -14,18 +15,8 @@ export class WeeklyItemsDialog {
     /** Each opening has a number: answers of an earlier one are dropped. */
     this.openId = 0;
     const titleId = nextId('weekly-items-title');
-    this.heading = h('h2', { class: 'modal__title', id: titleId, tabindex: '-1' });
     this.body = h('div', { class: 'weekly-items__body' });
-    this.dialog = h(
-      'dialog',
-      { class: 'modal drill weekly-items', 'aria-labelledby': titleId, onclose: (e) => e.target === this.dialog && this.closed() },
-      h(
-        'div',
-        { class: 'drill__frame' },
-        h('div', { class: 'drill__head' }, this.heading, h('button', { type: 'button', class: 'btn btn--secondary btn--small', onclick: () => this.dialog.close() }, 'Cerrar')),
-        this.body,
-      ),
-    );
+    ({ dialog: this.dialog, heading: this.heading } = frameDialog({ className: 'drill weekly-items', titleId, content: [this.body], onClosed: () => this.closed() }));
   }
 
   /** The dialog's element (to be placed in the page). */

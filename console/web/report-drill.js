@@ -43,6 +43,26 @@ function failure(error) {
   return 'Ocurrió un error inesperado al cargar la lista. Intente de nuevo.';
 }
 
+/**
+ * A modal <dialog> of this page: a focusable heading (`titleId`), «Cerrar», then `content` in the dialog's frame, and
+ * `nested` dialogs after the frame. `onClosed` runs when this dialog closes (not one nested in it).
+ */
+export function frameDialog({ className, titleId, content = [], nested = [], onClosed }) {
+  const heading = h('h2', { class: 'modal__title', id: titleId, tabindex: '-1' });
+  const dialog = h(
+    'dialog',
+    { class: `modal ${className}`, 'aria-labelledby': titleId, onclose: (e) => e.target === dialog && onClosed() },
+    h(
+      'div',
+      { class: 'drill__frame' },
+      h('div', { class: 'drill__head' }, heading, h('button', { type: 'button', class: 'btn btn--secondary btn--small', onclick: () => dialog.close() }, 'Cerrar')),
+      ...content,
+    ),
+    ...nested,
+  );
+  return { dialog, heading };
+}
+
 /** A conversation's transcript, its tickets, its handoffs and its call: a modal dialog opened over the list. */
 export class ConversationDialog {
   constructor(api) {
@@ -50,18 +70,8 @@ export class ConversationDialog {
     this.openId = 0;
     const titleId = nextId('conversation-title');
     this.linesTitleId = nextId('conversation-lines');
-    this.heading = h('h2', { class: 'modal__title', id: titleId, tabindex: '-1' });
     this.body = h('div', { class: 'conversation__body' });
-    this.dialog = h(
-      'dialog',
-      { class: 'modal conversation', 'aria-labelledby': titleId, onclose: (e) => e.target === this.dialog && this.closed() },
-      h(
-        'div',
-        { class: 'drill__frame' },
-        h('div', { class: 'drill__head' }, this.heading, h('button', { type: 'button', class: 'btn btn--secondary btn--small', onclick: () => this.dialog.close() }, 'Cerrar')),
-        this.body,
-      ),
-    );
+    ({ dialog: this.dialog, heading: this.heading } = frameDialog({ className: 'conversation', titleId, content: [this.body], onClosed: () => this.closed() }));
   }
 
   /** The dialog's element. */
@@ -143,7 +153,6 @@ export class DrillDialog {
     /** Each opening has a number: answers of an earlier one are dropped. */
     this.openId = 0;
     const titleId = nextId('drill-title');
-    this.heading = h('h2', { class: 'modal__title', id: titleId, tabindex: '-1' });
     this.lead = h('p', { class: 'muted drill__lead' });
     this.caption = h('caption', { class: 'visually-hidden' });
     this.body = h('tbody');
@@ -153,21 +162,13 @@ export class DrillDialog {
     this.error = h('div', { class: 'drill__error', role: 'alert' });
     this.more = h('button', { type: 'button', class: 'btn btn--secondary drill__more', hidden: true, onclick: () => this.loadMore() }, 'Cargar más');
     this.conversation = new ConversationDialog(api);
-    this.dialog = h(
-      'dialog',
-      { class: 'modal drill', 'aria-labelledby': titleId, onclose: (e) => e.target === this.dialog && this.closed() },
-      h(
-        'div',
-        { class: 'drill__frame' },
-        h('div', { class: 'drill__head' }, this.heading, h('button', { type: 'button', class: 'btn btn--secondary btn--small', onclick: () => this.dialog.close() }, 'Cerrar')),
-        this.lead,
-        h('div', { class: 'table-wrap drill__wrap' }, this.table),
-        this.error,
-        this.status,
-        h('div', { class: 'button-row' }, this.more),
-      ),
-      this.conversation.element,
-    );
+    ({ dialog: this.dialog, heading: this.heading } = frameDialog({
+      className: 'drill',
+      titleId,
+      content: [this.lead, h('div', { class: 'table-wrap drill__wrap' }, this.table), this.error, this.status, h('div', { class: 'button-row' }, this.more)],
+      nested: [this.conversation.element],
+      onClosed: () => this.closed(),
+    }));
   }
 
   /** The dialog's element (put it in the page once). */

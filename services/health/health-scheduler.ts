@@ -7,6 +7,7 @@
  * done. The table's unique index on a monthly run's month is the last guard.
  */
 import { HEALTH_CHECK_LOCK, type HealthRepository, type HeldLock } from '../../models';
+import { PeriodicPass } from '../scheduling/periodic-pass';
 import type { HealthCheckService } from './health-check';
 
 interface Logger {
@@ -43,48 +44,29 @@ export function deskMonth(now: Date, timeZone: string): string {
 }
 
 export class HealthScheduler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<HealthTick> | undefined;
-  private stopped = true;
+  private readonly passes: PeriodicPass<HealthTick>;
 
   constructor(private readonly deps: HealthSchedulerDeps) {
     for (const key of ['health', 'repo', 'lock', 'clock', 'logger', 'timeZone'] as const) {
       if (!deps?.[key]) throw new Error(`HealthScheduler: ${key} is required`);
     }
+    this.passes = new PeriodicPass(() => this.pass(), (err) => deps.logger.error({ err }, 'health check tick failed'));
   }
 
   /** Ticks every `tickMs` (`HEALTH_TICK_MS`; 0: never, tests call `tick()`). Each tick starts after the previous ended. */
   start(tickMs: number): void {
-    if (tickMs <= 0 || !this.stopped) return;
-    this.stopped = false;
-    const loop = (delay: number) => {
-      this.timer = setTimeout(() => {
-        void this.tick()
-          .catch((err: unknown) => this.deps.logger.error({ err }, 'health check tick failed'))
-          .finally(() => {
-            if (!this.stopped) loop(tickMs);
-          });
-      }, delay);
-      this.timer.unref();
-    };
     // The first check soon after start (but not in the middle of start-up): a new month is not missed by an interval.
-    loop(Math.min(tickMs, 30_000));
+    this.passes.start(tickMs, 30_000);
   }
 
   /** Stops ticking and waits for a running tick (its run is stored before this resolves). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** One check: when this month has no monthly run, run and store it (once across instances). */
-  async tick(): Promise<HealthTick> {
-    if (this.running) return this.running;
-    this.running = this.pass().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+  tick(): Promise<HealthTick> {
+    return this.passes.run();
   }
 
   private async pass(): Promise<HealthTick> {

@@ -8,6 +8,7 @@
 import type { MonthlyReportRepository, NewOutboxMessage, NewStoredReport, StoredReportMeta } from '../../models';
 import { escapeHtml } from '../http/escape-html';
 import { MAX_ATTACHMENT_BYTES, type EmailPayload } from '../notify/smtp-transport';
+import { PeriodicPass } from '../scheduling/periodic-pass';
 import type { MonthlyReport } from './indicators';
 import type { ReportService } from './monthly-report';
 
@@ -65,9 +66,7 @@ export interface StoredXlsx {
 }
 
 export class MonthlyReportScheduler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<ReportTick> | undefined;
-  private stopped = true;
+  private readonly passes: PeriodicPass<ReportTick>;
   private readonly day: number;
   private readonly today: Intl.DateTimeFormat;
 
@@ -78,6 +77,8 @@ export class MonthlyReportScheduler {
     this.day = deps.settings.day ?? 3;
     if (!Number.isInteger(this.day) || this.day < 1 || this.day > 28) throw new Error('MonthlyReportScheduler: settings.day (REPORT_DAY) must be 1–28');
     this.today = new Intl.DateTimeFormat('en-CA', { timeZone: deps.reports.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    // A tick still running (a big month) is awaited rather than overlapped.
+    this.passes = new PeriodicPass(() => this.pass(), (err) => deps.logger.error({ err }, 'monthly report tick failed'));
   }
 
   /** `REPORT_DAY`: month M's report is generated from this day of month M+1 on. */
@@ -87,27 +88,13 @@ export class MonthlyReportScheduler {
 
   /** Ticks every `tickMs` (0: never; tests call `tick()`). Each tick starts after the previous one ended. */
   start(tickMs: number): void {
-    if (tickMs <= 0 || !this.stopped) return;
-    this.stopped = false;
-    const loop = (delay: number) => {
-      this.timer = setTimeout(() => {
-        void this.tick()
-          .catch((err: unknown) => this.deps.logger.error({ err }, 'monthly report tick failed'))
-          .finally(() => {
-            if (!this.stopped) loop(tickMs);
-          });
-      }, delay);
-      this.timer.unref();
-    };
     // The first check soon after start: an instance started on the due day should not wait a whole interval.
-    loop(Math.min(tickMs, 5_000));
+    this.passes.start(tickMs, 5_000);
   }
 
   /** Stops ticking and waits for a running tick (its report is stored, or its transaction rolled back). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** The month whose report is due at `now` (`YYYY-MM`: the one before today's, from `REPORT_DAY` on), or null. */
@@ -120,13 +107,8 @@ export class MonthlyReportScheduler {
   }
 
   /** One check: when a month is due and has no stored report, generate, store and mail it (once across instances). */
-  async tick(): Promise<ReportTick> {
-    // A tick still running (a big month) is awaited rather than overlapped.
-    if (this.running) return this.running;
-    this.running = this.pass().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+  tick(): Promise<ReportTick> {
+    return this.passes.run();
   }
 
   /**
