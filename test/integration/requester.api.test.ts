@@ -26,7 +26,11 @@ async function startRequesterApp(): Promise<RunningApp> {
 
 async function person(db: Db, fields: Partial<typeof requesters.$inferInsert>, identities: Array<{ kind: string; value: string; proof?: string | null }>): Promise<string> {
   const [row] = await db.insert(requesters).values(fields).returning();
-  for (const i of identities) await db.insert(requesterIdentities).values({ kind: i.kind, value: i.value, requesterId: row!.id, verified: i.proof !== null, proof: i.proof === undefined ? 'channel' : i.proof });
+  // Each identity a millisecond after the previous: the API lists them oldest first, and two inserts can share a clock tick.
+  const base = Date.now();
+  for (const [n, i] of identities.entries()) {
+    await db.insert(requesterIdentities).values({ kind: i.kind, value: i.value, requesterId: row!.id, verified: i.proof !== null, proof: i.proof === undefined ? 'channel' : i.proof, createdAt: new Date(base + n) });
+  }
   return row!.id;
 }
 
