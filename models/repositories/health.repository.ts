@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { and, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { migrationsFolder, type Database, type Db } from '../db';
-import { emailMessages, handoffs, healthChecks, outbox, OUTBOX_KINDS, users } from '../schema';
-import { insertOutboxMessages, type NewOutboxMessage } from './outbox.repository';
+import { emailMessages, handoffs, healthChecks, OUTBOX_KINDS, users } from '../schema';
+import { insertOutboxMessages, OutboxRepository, type NewOutboxMessage } from './outbox.repository';
 
 /**
  * The session advisory lock (Database.tryLock, `hashtext` of this key) under which one instance runs the month's
@@ -197,26 +197,13 @@ export class HealthRepository {
     return { kind: this.database.kind, version: row?.version ?? '?', appliedMigrations: row?.applied ?? 0, shippedMigrations: shippedMigrations() };
   }
 
-  /** Pending outbox messages per kind with the oldest one's creation time, and how many were given up. */
+  /** Pending outbox messages per kind with the oldest one's creation time, and how many were given up (the outbox's own counts). */
   async outboxLag(): Promise<OutboxLag> {
-    const rows = await this.db
-      .select({
-        status: outbox.status,
-        kind: outbox.kind,
-        n: sql<number>`count(*)`.mapWith(Number),
-        oldest: sql<Date | null>`min(${outbox.createdAt})`.mapWith(outbox.createdAt),
-      })
-      .from(outbox)
-      .where(inArray(outbox.status, ['pending', 'dead']))
-      .groupBy(outbox.status, outbox.kind);
-    const byKind = OUTBOX_KINDS.map((kind) => {
-      const row = rows.find((r) => r.status === 'pending' && r.kind === kind);
-      return { kind, pending: row?.n ?? 0, oldestAt: row?.oldest ?? null };
-    });
+    const stats = await new OutboxRepository(this.db).stats();
     return {
-      pending: byKind.reduce((sum, k) => sum + k.pending, 0),
-      dead: rows.filter((r) => r.status === 'dead').reduce((sum, r) => sum + r.n, 0),
-      byKind,
+      pending: stats.pending,
+      dead: stats.dead,
+      byKind: OUTBOX_KINDS.map((kind) => ({ kind, pending: stats.pendingByKind[kind], oldestAt: stats.oldestPendingAtByKind[kind] })),
     };
   }
 

@@ -31,6 +31,8 @@ export interface OutboxStats {
   oldestPendingAt: Date | null;
   /** Pending messages per kind (a kind without a transport keeps its messages here). */
   pendingByKind: Record<OutboxKind, number>;
+  /** Creation time of the oldest message waiting, per kind (null: none of that kind waits). */
+  oldestPendingAtByKind: Record<OutboxKind, Date | null>;
 }
 
 /** Longest `last_error` kept; SMTP servers and webhook receivers can answer with whole pages. */
@@ -128,7 +130,7 @@ export class OutboxRepository {
       .from(outbox)
       .where(inArray(outbox.status, ['pending', 'dead']))
       .groupBy(outbox.status, outbox.kind);
-    const stats: OutboxStats = { pending: 0, dead: 0, oldestPendingAt: null, pendingByKind: { email: 0, webhook: 0 } };
+    const stats: OutboxStats = { pending: 0, dead: 0, oldestPendingAt: null, pendingByKind: { email: 0, webhook: 0 }, oldestPendingAtByKind: { email: null, webhook: null } };
     for (const r of rows) {
       if (r.status === 'dead') {
         stats.dead += r.n;
@@ -136,6 +138,7 @@ export class OutboxRepository {
       }
       stats.pending += r.n;
       stats.pendingByKind[r.kind] += r.n;
+      stats.oldestPendingAtByKind[r.kind] = r.oldest;
       if (r.oldest && (!stats.oldestPendingAt || r.oldest < stats.oldestPendingAt)) stats.oldestPendingAt = r.oldest;
     }
     return stats;
